@@ -1,0 +1,60 @@
+import { violation, type DirectoryPolicy, type RuleViolation } from '@ferry/protocol';
+import { checkAdComplexity, type AdIdentity } from './ad-complexity.js';
+
+export interface PasswordContext extends AdIdentity {
+  /** When the current password was set; undefined when unknown. */
+  readonly passwordLastSet?: Date | undefined;
+  /** A must-change or reset-pending password (pwdLastSet 0) has no minimum age. */
+  readonly mustChange?: boolean;
+}
+
+/** The moment the user's password may be changed again under the policy's minimum age. */
+export function changeAllowedAt(
+  policy: DirectoryPolicy,
+  context: PasswordContext,
+): Date | undefined {
+  if (policy.minAgeSeconds === 0 || context.mustChange || !context.passwordLastSet)
+    return undefined;
+  return new Date(context.passwordLastSet.getTime() + policy.minAgeSeconds * 1000);
+}
+
+/**
+ * The directory rules Ferry can evaluate itself: length, complexity and minimum age (history
+ * stays the directory's: only it knows the old passwords). Returns every rule broken.
+ */
+export function evaluateDirectoryRules(
+  policy: DirectoryPolicy,
+  password: string,
+  context: PasswordContext,
+  now: Date,
+  options: { readonly checkMinAge: boolean },
+): RuleViolation[] {
+  const found: RuleViolation[] = [];
+  const length = [...password].length;
+  if (length < policy.minLength) {
+    found.push(violation('too_short', 'policy', { minLength: policy.minLength }));
+  }
+  if (policy.complexity) {
+    const complexity = checkAdComplexity(password, context);
+    if (!complexity.ok) {
+      found.push(
+        violation('complexity', 'policy', {
+          categoriesMet: complexity.categoriesMet,
+          categoriesRequired: complexity.categoriesRequired,
+          containsAccountName: complexity.containsAccountName,
+          containsDisplayNameToken: complexity.containsDisplayNameToken,
+        }),
+      );
+    }
+  }
+  const allowedAt = options.checkMinAge ? changeAllowedAt(policy, context) : undefined;
+  if (allowedAt && allowedAt > now) {
+    found.push(
+      violation('min_age', 'policy', {
+        minAgeSeconds: policy.minAgeSeconds,
+        retryAfter: allowedAt.toISOString(),
+      }),
+    );
+  }
+  return found;
+}

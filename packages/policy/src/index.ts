@@ -1,0 +1,2 @@
+export * from './ad-complexity.js';
+export * from './directory-rules.js';

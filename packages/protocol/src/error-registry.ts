@@ -1,0 +1,200 @@
+import type { OutcomeCode } from './outcomes.js';
+
+/**
+ * Every code a Ferry component can answer with: the outcomes of password operations and the
+ * errors of the API and CLIs. One entry per code, never reused once retired.
+ * `message` is safe to show to an end user; `operatorHint` is for admins and logs.
+ * `docs/errors.md` is generated from this table and a test keeps the two equal.
+ */
+export interface ErrorEntry {
+  readonly kind: 'outcome' | 'api' | 'cli';
+  readonly httpStatus: number;
+  readonly message: string;
+  readonly operatorHint: string;
+}
+
+const outcomeEntries = {
+  applied: {
+    kind: 'outcome',
+    httpStatus: 200,
+    message: 'Your password was changed.',
+    operatorHint: 'The directory accepted the operation.',
+  },
+  policy_violation: {
+    kind: 'outcome',
+    httpStatus: 422,
+    message: 'The new password does not meet the password rules listed.',
+    operatorHint:
+      'The cloud or directory policy refused the password; `rules` names each rule (source `directory` when the directory named it, `policy` when Ferry named it from the policy it read).',
+  },
+  wrong_current_password: {
+    kind: 'outcome',
+    httpStatus: 422,
+    message: 'The current password is not correct.',
+    operatorHint: 'AD answered 00000056 (or bind 52e) to a password change.',
+  },
+  invalid_credentials: {
+    kind: 'outcome',
+    httpStatus: 401,
+    message: 'The user name or password is not correct.',
+    operatorHint: 'Bind failed with AD data code 52e (or LDAP 49 without a sub-code).',
+  },
+  user_not_found: {
+    kind: 'outcome',
+    httpStatus: 404,
+    message: 'We could not find your account in the on-premises directory.',
+    operatorHint:
+      'No user with that source anchor / UPN / sAMAccountName under the base DN (or bind data 525).',
+  },
+  ambiguous_user: {
+    kind: 'outcome',
+    httpStatus: 409,
+    message: 'Your account could not be identified uniquely. Contact your helpdesk.',
+    operatorHint: 'More than one directory object matched the identifier.',
+  },
+  access_denied: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message:
+      'Your password cannot be reset because of an on-premises configuration problem. Contact your helpdesk.',
+    operatorHint:
+      "The agent's service account lacks a right on the target (LDAP 50, insufficientAccessRights): delegate Reset Password, Change Password, write lockoutTime and pwdLastSet on descendant users (run `ferry-agent doctor`).",
+  },
+  change_not_allowed: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Your account is not allowed to change its own password. Contact your helpdesk.',
+    operatorHint: 'The user has "User cannot change password" (a deny Change Password ACE).',
+  },
+  account_disabled: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Your account is disabled. Contact your helpdesk.',
+    operatorHint: 'userAccountControl ACCOUNTDISABLE, or bind data 533.',
+  },
+  account_expired: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Your account has expired. Contact your helpdesk.',
+    operatorHint: 'accountExpires is in the past (bind data 701).',
+  },
+  locked_out: {
+    kind: 'outcome',
+    httpStatus: 423,
+    message: 'Your account is locked after too many failed sign-ins.',
+    operatorHint: 'lockoutTime is set (bind data 775); unlock resets it to 0.',
+  },
+  must_change_password: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'You must change your password before you can sign in.',
+    operatorHint: 'pwdLastSet is 0 (bind data 773).',
+  },
+  password_expired: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Your password has expired. Choose a new one.',
+    operatorHint: 'pwdLastSet + maxPwdAge is in the past (bind data 532).',
+  },
+  logon_restricted: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Your account may not sign in at this time or from here.',
+    operatorHint:
+      'logonHours (bind data 530) or userWorkstations (bind data 531) restrict this sign-in.',
+  },
+  protected_account: {
+    kind: 'outcome',
+    httpStatus: 403,
+    message: 'Passwords of administrative accounts cannot be reset here. Contact your helpdesk.',
+    operatorHint:
+      'The target has adminCount=1 (member of a protected group); writeback refuses it by design, as Entra does.',
+  },
+  directory_unavailable: {
+    kind: 'outcome',
+    httpStatus: 503,
+    message: 'Your password cannot be reset right now. Try again in a few minutes.',
+    operatorHint: 'No domain controller answered (connection refused, TLS failure or timeout).',
+  },
+  directory_error: {
+    kind: 'outcome',
+    httpStatus: 502,
+    message: 'The on-premises directory returned an unexpected error. Contact your helpdesk.',
+    operatorHint: 'An LDAP result Ferry does not map; the detail holds the directory message.',
+  },
+  expired: {
+    kind: 'outcome',
+    httpStatus: 504,
+    message: 'The operation took too long and was cancelled. Nothing was changed.',
+    operatorHint:
+      'The operation passed its expiry before an agent applied it; it is never applied later.',
+  },
+} as const satisfies Record<OutcomeCode, ErrorEntry>;
+
+const apiEntries = {
+  validation_failed: {
+    kind: 'api',
+    httpStatus: 400,
+    message: 'The request is not valid.',
+    operatorHint: 'A field failed schema validation; `issues` lists each path and problem.',
+  },
+  unauthenticated: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'Sign in first.',
+    operatorHint: 'No valid session or credential accompanied the request.',
+  },
+  forbidden: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'You do not have the right to do this.',
+    operatorHint: 'The caller is authenticated but its role does not allow the action.',
+  },
+  not_found: {
+    kind: 'api',
+    httpStatus: 404,
+    message: 'Not found.',
+    operatorHint: 'The resource does not exist in this tenant.',
+  },
+  conflict: {
+    kind: 'api',
+    httpStatus: 409,
+    message: 'This conflicts with the current state.',
+    operatorHint: 'A uniqueness or state precondition failed.',
+  },
+  rate_limited: {
+    kind: 'api',
+    httpStatus: 429,
+    message: 'Too many attempts. Try again later.',
+    operatorHint: 'A rate limit or throttle window is exhausted; `retryAfter` says when.',
+  },
+  internal_error: {
+    kind: 'api',
+    httpStatus: 500,
+    message: 'Something went wrong on our side.',
+    operatorHint: 'An unexpected exception; the log line with the request id has the cause.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+const cliEntries = {
+  config_invalid: {
+    kind: 'cli',
+    httpStatus: 500,
+    message: 'The configuration is not valid.',
+    operatorHint: 'A configuration key failed validation at start-up; the message names the key.',
+  },
+  lab_unavailable: {
+    kind: 'cli',
+    httpStatus: 500,
+    message: 'The lab directory could not be started.',
+    operatorHint: 'Provisioning or starting the Samba AD lab failed; the message says which step.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export const errorRegistry = { ...outcomeEntries, ...apiEntries, ...cliEntries } as const;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+export function errorEntry(code: ErrorCode): ErrorEntry {
+  return errorRegistry[code];
+}

@@ -1,0 +1,38 @@
+import { errorRegistry, type ErrorEntry } from './error-registry.js';
+
+const sections: ReadonlyArray<{ kind: ErrorEntry['kind']; title: string }> = [
+  { kind: 'outcome', title: 'Outcomes of password operations' },
+  { kind: 'api', title: 'API errors' },
+  { kind: 'cli', title: 'Command-line errors' },
+];
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
+/** Renders docs/errors.md from the registry; a test keeps the committed file equal to it. */
+export function renderErrorsDoc(): string {
+  const lines = [
+    '# Error and outcome codes',
+    '',
+    'Generated from `packages/protocol/src/error-registry.ts` by `npm run docs:errors`;',
+    'a test fails when this page and the registry differ. Codes are stable and never reused.',
+    '`Message` is what an end user may see; `Operator hint` is for admins and logs.',
+  ];
+  for (const { kind, title } of sections) {
+    lines.push(
+      '',
+      `## ${title}`,
+      '',
+      '| Code | HTTP | Message | Operator hint |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const [code, entry] of Object.entries(errorRegistry) as Array<[string, ErrorEntry]>) {
+      if (entry.kind !== kind) continue;
+      lines.push(
+        `| \`${code}\` | ${entry.httpStatus} | ${cell(entry.message)} | ${cell(entry.operatorHint)} |`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}

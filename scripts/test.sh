@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one command that runs every Ferry test (README: `npm test`). On a fresh Debian machine,
+# as root, it installs what is missing, starts every peer the tests need (Samba AD lab,
+# PostgreSQL), builds, lints and runs all tiers. A peer that cannot start fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build
+npm run lint
+bash scripts/peers/postgres.sh
+npm run lab -- up
+node scripts/run-tests.mjs all "$@"
