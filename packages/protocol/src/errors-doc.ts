@@ -15,7 +15,7 @@ export function renderErrorsDoc(): string {
   const lines = [
     '# Error and outcome codes',
     '',
-    'Generated from `packages/protocol/src/error-registry.ts` by `npm run docs:errors`;',
+    'Generated from `packages/protocol/src/error-registry.ts` by `npm run docs`;',
     'a test fails when this page and the registry differ. Codes are stable and never reused.',
     '`Message` is what an end user may see; `Operator hint` is for admins and logs.',
   ];

@@ -1,0 +1,16 @@
+// Regenerates the docs pages that are derived from code (`npm run docs`). Tests compare the
+// committed pages with what this would write, so a registry or schema change without its
+// page fails CI.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderErrorsDoc } from '@ferry/protocol';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const pages: Record<string, () => string | Promise<string>> = {
+  'docs/errors.md': renderErrorsDoc,
+};
+
+for (const [file, render] of Object.entries(pages)) {
+  writeFileSync(path.join(root, file), await render());
+  console.log(`wrote ${file}`);
+}
