@@ -9,6 +9,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 npm run build
+npm run typecheck
 npm run lint
 bash scripts/peers/postgres.sh
 npm run lab -- up

@@ -1,5 +1,5 @@
 import type { Client } from 'ldapts';
-import { labClient, unicodePwdValue } from './lab-ldap.js';
+import { addEntry, labClient, unicodePwdValue } from './lab-ldap.js';
 import type { LabState } from './lab-state.js';
 import { UAC_NORMAL_ACCOUNT } from './lab-users.js';
 
@@ -90,7 +90,7 @@ async function addBulkUser(
   const sn = surnames[Math.floor(index / givenNames.length) % surnames.length]!;
   const upn = `${name}@${state.realm.toLowerCase()}`;
   try {
-    await client.add(`CN=${name},${state.ous.bulk}`, {
+    await addEntry(client, `CN=${name},${state.ous.bulk}`, {
       objectClass: ['top', 'person', 'organizationalPerson', 'user'],
       cn: name,
       sAMAccountName: name,

@@ -11,7 +11,7 @@ import {
   type DomainPasswordSettings,
 } from './samba-tool.js';
 
-export const FIXTURES_VERSION = 1;
+export const FIXTURES_VERSION = 2;
 
 const USER_CLASS = 'bf967aba-0de6-11d0-a285-00aa003049e2';
 const RIGHT_RESET_PASSWORD = '00299570-246d-11d0-a768-00aa006e0529';
@@ -19,6 +19,8 @@ const RIGHT_CHANGE_PASSWORD = 'ab721a53-1e2f-11d0-9819-00aa0040529b';
 const RIGHT_UNEXPIRE_PASSWORD = 'ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501';
 const ATTR_LOCKOUT_TIME = '28630ebf-41d5-11d1-a9c1-0000f80367c1';
 const ATTR_PWD_LAST_SET = 'bf967a0a-0de6-11d0-a285-00aa003049e2';
+
+const PSO_CONTAINER = `CN=Password Settings Container,CN=System,${LAB_BASE_DN}`;
 
 const root = `OU=Ferry Lab,${LAB_BASE_DN}`;
 const staff = `OU=Staff,${root}`;
@@ -179,17 +181,18 @@ export async function applyFixtures(
     await addAce(paths, staff, ace);
   }
   await addAce(paths, LAB_BASE_DN, `(OA;;CR;${RIGHT_UNEXPIRE_PASSWORD};;${serviceSid})`);
+  // Ferry reads each user's resultant fine-grained policy; AD lets only admins read PSOs
+  // unless the container delegates read (list, read property, read control) to the agent.
+  await addAce(paths, PSO_CONTAINER, `(A;CI;LCRPLORC;;;${serviceSid})`);
 
   for (const pso of psos) {
     await ensurePso(paths, pso.name, pso.precedence, pso.settings);
-    await sambaTool(paths, [
-      'domain',
-      'passwordsettings',
-      'pso',
-      'apply',
-      pso.name,
-      /^CN=([^,]+)/.exec(labGroups[pso.group])![1]!.replaceAll(' ', ''),
-    ]);
+    const group = /^CN=([^,]+)/.exec(labGroups[pso.group])![1]!.replaceAll(' ', '');
+    try {
+      await sambaTool(paths, ['domain', 'passwordsettings', 'pso', 'apply', pso.name, group]);
+    } catch (error) {
+      if (!String(error).includes('already applies')) throw error;
+    }
   }
 
   return {

@@ -15,11 +15,13 @@ export function unicodePwdValue(password: string): Buffer {
   return Buffer.from(`"${password}"`, 'utf16le');
 }
 
-export function replace(type: string, values: Array<string | Buffer>): Change {
+type Values = string[] | Buffer[];
+
+export function replace(type: string, values: Values): Change {
   return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
 }
 
-export function add(type: string, values: Array<string | Buffer>): Change {
+export function add(type: string, values: Values): Change {
   return new Change({ operation: 'add', modification: new Attribute({ type, values }) });
 }
 
@@ -35,13 +37,34 @@ export function sidToString(sid: Buffer): string {
   return parts.join('-');
 }
 
+export type EntryAttributes = Record<string, string | string[] | Buffer>;
+
+/** ldapts takes binary values (unicodePwd) only as Attribute objects. */
+export function toAttributes(attributes: EntryAttributes): Attribute[] {
+  return Object.entries(attributes).map(
+    ([type, value]) =>
+      new Attribute({
+        type,
+        values: Buffer.isBuffer(value) ? [value] : Array.isArray(value) ? value : [value],
+      }),
+  );
+}
+
+export async function addEntry(
+  client: Client,
+  dn: string,
+  attributes: EntryAttributes,
+): Promise<void> {
+  await client.add(dn, toAttributes(attributes));
+}
+
 export async function ensureEntry(
   client: Client,
   dn: string,
-  attributes: Record<string, string | string[] | Buffer>,
+  attributes: EntryAttributes,
 ): Promise<void> {
   try {
-    await client.add(dn, attributes);
+    await addEntry(client, dn, attributes);
   } catch (error) {
     if ((error as { code?: number }).code !== 68) throw error; // 68 = entryAlreadyExists
   }

@@ -42,9 +42,9 @@ export async function labUp(log: Log, paths: LabPaths = labPaths()): Promise<Lab
     };
     log(`provisioning AD domain ${LAB_REALM} (${LAB_NETBIOS_DOMAIN}) into ${paths.sambaDir}`);
     await provisionDomain(paths, admin.password);
-    await configureServer(paths, tls);
   }
   if (runningLabPid(paths) === undefined) {
+    await configureServer(paths, tls);
     const pid = await startSamba(paths);
     log(`started samba (pid ${pid}), waiting for LDAPS on ${LAB_LDAPS_URL}`);
   }

@@ -44,7 +44,10 @@ export async function configureServer(
   const kept = original
     .split('\n')
     .filter(
-      (line) => !/^\s*(server services|tls \w+|pid directory|log file|logging)\s*=/.test(line),
+      (line) =>
+        !/^\s*(server services|tls \w+|pid directory|log file|logging|old password allowed period)\s*=/.test(
+          line,
+        ),
     );
   const globalIndex = kept.findIndex((line) => line.trim() === '[global]');
   kept.splice(
@@ -57,6 +60,9 @@ export async function configureServer(
     `\ttls cafile = ${paths.caFile}`,
     `\tpid directory = ${paths.sambaDir}`,
     '\tlogging = stderr',
+    // AD and Samba accept the previous password for NTLM-based binds for 60 minutes after a
+    // change; the lab turns that off so tests can show a replaced password stops working.
+    '\told password allowed period = 0',
   );
   await writeFile(paths.smbConf, kept.join('\n'));
 }

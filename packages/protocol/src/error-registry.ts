@@ -168,6 +168,41 @@ const apiEntries = {
     message: 'Too many attempts. Try again later.',
     operatorHint: 'A rate limit or throttle window is exhausted; `retryAfter` says when.',
   },
+  user_is_synced: {
+    kind: 'api',
+    httpStatus: 409,
+    message: 'This account is managed by the on-premises directory and cannot be changed here.',
+    operatorHint:
+      'The target is a synced user; change it in the on-premises directory (or through writeback).',
+  },
+  sign_in_failed: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'The user name or password is not correct.',
+    operatorHint:
+      'Admin sign-in failed: unknown user, wrong password, no admin role or disabled account (the audit row says which).',
+  },
+  sign_in_locked: {
+    kind: 'api',
+    httpStatus: 423,
+    message: 'Too many failed sign-ins. Try again later.',
+    operatorHint:
+      'The admin account is locked after repeated failures (cloud signInMaxFailures / signInLockoutMinutes); `retryAfter` says when it opens.',
+  },
+  csrf_failed: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'Your session could not be verified. Reload the page and try again.',
+    operatorHint:
+      'A state-changing request lacked the x-csrf-token header matching its session (double-submit check).',
+  },
+  bootstrap_unavailable: {
+    kind: 'api',
+    httpStatus: 410,
+    message: 'This setup link is no longer valid.',
+    operatorHint:
+      'The bootstrap token is unknown, used or expired, or the tenant already has an admin; use `npm run cloud -- bootstrap-admin`.',
+  },
   internal_error: {
     kind: 'api',
     httpStatus: 500,

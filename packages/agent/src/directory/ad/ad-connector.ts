@@ -1,0 +1,284 @@
+import { changeAllowedAt } from '@ferry/policy';
+import { violation, type DirectoryPolicy, type Outcome, type Secret } from '@ferry/protocol';
+import { Attribute, Change, type Client } from 'ldapts';
+import { DcEndpoints, systemClock, type Clock } from '../dc-endpoints.js';
+import type { DirectoryConfig } from '../directory-config.js';
+import type {
+  DirectoryConnector,
+  PolicyLookup,
+  ResetOptions,
+  UserLookup,
+} from '../directory-connector.js';
+import { ServiceConnectionPool } from '../service-pool.js';
+import { readDomainPolicy, readPasswordSettingsObject } from './ad-password-policy.js';
+import { passwordContext, translateAdFailure, type AdOperation } from './ad-outcomes.js';
+import { lookupUser, type DirectoryUser, type UserReference } from './ad-user.js';
+import { PolicyHintsControl } from './policy-hints-control.js';
+import { readRootDse, CONTROL_OIDS, type RootDse } from './root-dse.js';
+
+const POLICY_CACHE_MS = 30_000;
+
+function replace(type: string, value: string | Buffer): Change {
+  const values = typeof value === 'string' ? [value] : [value];
+  return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
+}
+
+/** unicodePwd takes the password in double quotes, encoded as UTF-16LE. */
+export function unicodePwd(password: Secret): Buffer {
+  return Buffer.from(`"${password.reveal()}"`, 'utf16le');
+}
+
+/**
+ * The agent's connector to Active Directory (and Samba AD): reads policy and users with a
+ * pooled service-account connection, writes passwords, and answers every operation with
+ * an outcome of the shared vocabulary.
+ */
+export class AdConnector implements DirectoryConnector {
+  readonly #config: DirectoryConfig;
+  readonly #clock: Clock;
+  readonly #endpoints: DcEndpoints;
+  readonly #pool: ServiceConnectionPool;
+  readonly #policyCache = new Map<string, { policy: DirectoryPolicy; readAt: number }>();
+  #rootDse: { url: string; value: RootDse } | undefined;
+
+  constructor(config: DirectoryConfig, clock: Clock = systemClock) {
+    this.#config = config;
+    this.#clock = clock;
+    this.#endpoints = new DcEndpoints(config, clock);
+    this.#pool = new ServiceConnectionPool(this.#endpoints, config);
+  }
+
+  async rootDse(): Promise<RootDse> {
+    const url = this.#endpoints.preferred;
+    if (this.#rootDse?.url === url) return this.#rootDse.value;
+    const value = await this.#pool.run(readRootDse, true);
+    this.#rootDse = { url: this.#endpoints.preferred, value };
+    return value;
+  }
+
+  async domainPolicy(): Promise<DirectoryPolicy> {
+    return this.#cachedPolicy(this.#config.baseDn, (client) =>
+      readDomainPolicy(client, this.#config.baseDn),
+    );
+  }
+
+  async findUser(reference: UserReference): Promise<UserLookup> {
+    try {
+      const result = await this.#pool.run(
+        (client) => lookupUser(client, this.#config.baseDn, reference),
+        true,
+      );
+      if (result.found === 'one') return { ok: true, user: result.user };
+      if (result.found === 'none') {
+        return {
+          ok: false,
+          outcome: { code: 'user_not_found', detail: `no user with ${reference.by} given` },
+        };
+      }
+      return { ok: false, outcome: { code: 'ambiguous_user', matches: result.count } };
+    } catch (error) {
+      return {
+        ok: false,
+        outcome: this.#translate(error, { operation: 'read', boundAs: 'service' }),
+      };
+    }
+  }
+
+  async effectivePolicy(reference: UserReference): Promise<PolicyLookup> {
+    const found = await this.findUser(reference);
+    if (!found.ok) return found;
+    try {
+      return { ok: true, user: found.user, policy: await this.#policyFor(found.user) };
+    } catch (error) {
+      return {
+        ok: false,
+        outcome: this.#translate(error, { operation: 'read', boundAs: 'service' }),
+      };
+    }
+  }
+
+  async reset(
+    reference: UserReference,
+    newPassword: Secret,
+    options: ResetOptions,
+  ): Promise<Outcome> {
+    const target = await this.effectivePolicy(reference);
+    if (!target.ok) return target.outcome;
+    const { user, policy } = target;
+    if (user.protected) return { code: 'protected_account' };
+    if (options.initiator === 'user' && !user.enabled) return { code: 'account_disabled' };
+
+    const controls: PolicyHintsControl[] = [];
+    if (options.initiator === 'user') {
+      const hints = await this.#policyHintsOid();
+      if (hints) {
+        controls.push(new PolicyHintsControl(hints));
+      } else {
+        // The DC cannot enforce minimum age on a reset (Samba, Windows before 2008 R2): the
+        // agent applies it, so self-service behaves as on a DC with policy hints.
+        const allowedAt = changeAllowedAt(policy, passwordContext(user));
+        if (allowedAt && allowedAt > this.#clock.now()) {
+          return {
+            code: 'policy_violation',
+            rules: [
+              violation('min_age', 'policy', {
+                minAgeSeconds: policy.minAgeSeconds,
+                retryAfter: allowedAt.toISOString(),
+              }),
+            ],
+          };
+        }
+      }
+    }
+    const changes = [replace('unicodePwd', unicodePwd(newPassword))];
+    if (options.unlock ?? true) changes.push(replace('lockoutTime', '0'));
+    if (options.mustChangeAtNextLogon) changes.push(replace('pwdLastSet', '0'));
+    try {
+      await this.#pool.run((client) => client.modify(user.dn, changes, controls), false);
+      return { code: 'applied' };
+    } catch (error) {
+      return this.#translate(error, {
+        operation: 'reset',
+        boundAs: 'service',
+        user,
+        policy,
+        newPassword,
+      });
+    }
+  }
+
+  async change(
+    reference: UserReference,
+    currentPassword: Secret,
+    newPassword: Secret,
+  ): Promise<Outcome> {
+    if (currentPassword.length === 0) return { code: 'wrong_current_password' };
+    const target = await this.effectivePolicy(reference);
+    if (!target.ok) return target.outcome;
+    const { user, policy } = target;
+    const changes = [
+      new Change({
+        operation: 'delete',
+        modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(currentPassword)] }),
+      }),
+      new Change({
+        operation: 'add',
+        modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(newPassword)] }),
+      }),
+    ];
+    const context = { operation: 'change' as const, user, policy, newPassword };
+    let session: { client: Client } | undefined;
+    try {
+      session = await this.#endpoints.connectBound(user.dn, currentPassword.reveal());
+    } catch (error) {
+      const outcome = this.#translate(error, { ...context, boundAs: 'user' });
+      if (outcome.code !== 'must_change_password' && outcome.code !== 'password_expired')
+        return outcome;
+      // AD lets no one bind with an expired or must-change password, yet such a user must be
+      // able to change it: the service account sends the change; the old value still proves it.
+      try {
+        await this.#pool.run((client) => client.modify(user.dn, changes), false);
+        return { code: 'applied' };
+      } catch (serviceError) {
+        return this.#translate(serviceError, { ...context, boundAs: 'service' });
+      }
+    }
+    try {
+      await session.client.modify(user.dn, changes);
+      return { code: 'applied' };
+    } catch (error) {
+      return this.#translate(error, { ...context, boundAs: 'user' });
+    } finally {
+      await session.client.unbind().catch(() => undefined);
+    }
+  }
+
+  unlock(reference: UserReference): Promise<Outcome> {
+    return this.#writeAttribute(reference, 'unlock', 'lockoutTime', '0');
+  }
+
+  forceChangeAtNextLogon(reference: UserReference): Promise<Outcome> {
+    return this.#writeAttribute(reference, 'force_change', 'pwdLastSet', '0');
+  }
+
+  /** pwdLastSet = -1 makes the DC stamp "now": the password is fresh again. */
+  unexpire(reference: UserReference): Promise<Outcome> {
+    return this.#writeAttribute(reference, 'unexpire', 'pwdLastSet', '-1');
+  }
+
+  async verifyCredentials(reference: UserReference, password: Secret): Promise<Outcome> {
+    // An empty password would be an anonymous bind, which "succeeds".
+    if (password.length === 0) return { code: 'invalid_credentials' };
+    const found = await this.findUser(reference);
+    if (!found.ok) return found.outcome;
+    try {
+      const { client } = await this.#endpoints.connectBound(found.user.dn, password.reveal());
+      await client.unbind().catch(() => undefined);
+      return { code: 'applied' };
+    } catch (error) {
+      return this.#translate(error, { operation: 'verify', boundAs: 'user', user: found.user });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #writeAttribute(
+    reference: UserReference,
+    operation: AdOperation,
+    attribute: string,
+    value: string,
+  ): Promise<Outcome> {
+    const found = await this.findUser(reference);
+    if (!found.ok) return found.outcome;
+    if (found.user.protected) return { code: 'protected_account' };
+    try {
+      // Setting the same value twice is harmless, so a broken connection may retry it.
+      await this.#pool.run(
+        (client) => client.modify(found.user.dn, [replace(attribute, value)]),
+        true,
+      );
+      return { code: 'applied' };
+    } catch (error) {
+      return this.#translate(error, { operation, boundAs: 'service', user: found.user });
+    }
+  }
+
+  async #policyFor(user: DirectoryUser): Promise<DirectoryPolicy> {
+    if (!user.resultantPsoDn) return this.domainPolicy();
+    const dn = user.resultantPsoDn;
+    return this.#cachedPolicy(dn, (client) => readPasswordSettingsObject(client, dn));
+  }
+
+  async #cachedPolicy(
+    key: string,
+    read: (client: Client) => Promise<DirectoryPolicy>,
+  ): Promise<DirectoryPolicy> {
+    const now = this.#clock.now().getTime();
+    const cached = this.#policyCache.get(key);
+    if (cached && now - cached.readAt < POLICY_CACHE_MS) return cached.policy;
+    const policy = await this.#pool.run(read, true);
+    this.#policyCache.set(key, { policy, readAt: now });
+    return policy;
+  }
+
+  /** Forget cached policies (after an admin changed them, or for a fresh report). */
+  clearPolicyCache(): void {
+    this.#policyCache.clear();
+  }
+
+  async #policyHintsOid(): Promise<string | undefined> {
+    const { capabilities } = await this.rootDse();
+    if (capabilities.policyHints) return CONTROL_OIDS.policyHints;
+    if (capabilities.policyHintsDeprecated) return CONTROL_OIDS.policyHintsDeprecated;
+    return undefined;
+  }
+
+  #translate(
+    error: unknown,
+    context: Omit<Parameters<typeof translateAdFailure>[1], 'now'>,
+  ): Outcome {
+    return translateAdFailure(error, { ...context, now: this.#clock.now() });
+  }
+}
