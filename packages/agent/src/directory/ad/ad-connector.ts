@@ -224,6 +224,11 @@ export class AdConnector implements DirectoryConnector {
     await this.#pool.close();
   }
 
+  /** Service-account connections open now (for metrics and the agent's status report). */
+  get openServiceConnections(): number {
+    return this.#pool.openConnections;
+  }
+
   async #writeAttribute(
     reference: UserReference,
     operation: AdOperation,
