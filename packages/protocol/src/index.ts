@@ -4,3 +4,4 @@ export * from './outcomes.js';
 export * from './error-registry.js';
 export * from './errors-doc.js';
 export * from './directory-policy.js';
+export * from './agent/index.js';

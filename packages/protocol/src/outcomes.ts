@@ -35,6 +35,14 @@ export const outcomeSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('directory_unavailable'), detail }),
   z.object({ code: z.literal('directory_error'), detail }),
   z.object({ code: z.literal('expired'), detail }),
+  z.object({
+    code: z.literal('writeback_disabled'),
+    scope: z.enum(['tenant', 'agent']),
+    detail,
+  }),
+  z.object({ code: z.literal('unlock_disabled'), detail }),
+  z.object({ code: z.literal('agent_unavailable'), detail }),
+  z.object({ code: z.literal('operation_rejected'), detail }),
 ]);
 
 export type Outcome = z.infer<typeof outcomeSchema>;

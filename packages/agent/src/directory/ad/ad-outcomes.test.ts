@@ -37,6 +37,7 @@ const user: DirectoryUser = {
   passwordNeverExpires: false,
   mustChangePassword: false,
   passwordLastSet: new Date('2026-11-25T09:00:00Z'),
+  passwordLastSetStamp: '134087220000000000',
   accountExpires: undefined,
   protected: false,
   resultantPsoDn: undefined,

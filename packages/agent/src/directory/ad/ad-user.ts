@@ -1,3 +1,4 @@
+import type { UserReference } from '@ferry/protocol';
 import type { Client } from 'ldapts';
 import {
   AndFilter,
@@ -9,11 +10,7 @@ import {
 import { guidBytesToString, guidStringToBytes, isGuid } from './ad-guid.js';
 import { filetimeToDate } from './ad-time.js';
 
-/** How a user is named when the cloud asks for them. */
-export type UserReference =
-  | { readonly by: 'objectGUID'; readonly value: string }
-  | { readonly by: 'userPrincipalName'; readonly value: string }
-  | { readonly by: 'sAMAccountName'; readonly value: string };
+export type { UserReference };
 
 const UAC_ACCOUNTDISABLE = 0x2;
 const UAC_DONT_EXPIRE_PASSWORD = 0x10000;
@@ -33,6 +30,8 @@ export interface DirectoryUser {
   /** pwdLastSet = 0: the user must change the password at next logon. */
   readonly mustChangePassword: boolean;
   readonly passwordLastSet: Date | undefined;
+  /** pwdLastSet as the DC stores it: any write of the password changes it. */
+  readonly passwordLastSetStamp: string;
   readonly accountExpires: Date | undefined;
   /** adminCount=1: a member (now or once) of a protected group. */
   readonly protected: boolean;
@@ -104,6 +103,7 @@ export function toDirectoryUser(entry: Entry): DirectoryUser {
     passwordNeverExpires: (uac & UAC_DONT_EXPIRE_PASSWORD) !== 0,
     mustChangePassword: pwdLastSet === '0',
     passwordLastSet: filetimeToDate(pwdLastSet),
+    passwordLastSetStamp: pwdLastSet ?? '',
     accountExpires: filetimeToDate(text(entry, 'accountExpires')),
     protected: text(entry, 'adminCount') === '1',
     resultantPsoDn: text(entry, 'msDS-ResultantPSO'),

@@ -1,0 +1,129 @@
+import {
+  decryptSecrets,
+  EnvelopeError,
+  type Outcome,
+  type OperationRequest,
+  type OperationSecrets,
+  type Secret,
+} from '@ferry/protocol';
+import type { CryptoKey } from 'jose';
+import type { Clock } from '../directory/dc-endpoints.js';
+import type { DirectoryConnector } from '../directory/directory-connector.js';
+import type { OperationJournal } from '../state/operation-journal.js';
+
+export interface ExecutorDependencies {
+  readonly connector: DirectoryConnector;
+  readonly journal: OperationJournal;
+  readonly decryptionKey: CryptoKey;
+  /** The agent's own "password writeback" switch (the setup wizard's checkbox). */
+  readonly passwordWritebackEnabled: () => boolean;
+  readonly clock: Clock;
+  /**
+   * Asks the cloud for the right to write, telling it the user's pwdLastSet as it is now;
+   * false when another agent holds the operation.
+   */
+  readonly claim: (operationId: string, passwordLastSet: string | undefined) => Promise<boolean>;
+}
+
+/** `undefined`: another agent has the operation; this one sends no result. */
+export type ExecutionResult = Outcome | undefined;
+
+const WRITES = new Set(['sspr_reset', 'admin_reset', 'change', 'unlock']);
+
+/**
+ * Applies one verified operation exactly once: a replay gets the journaled outcome, an
+ * expired operation is never applied, secrets must belong to the operation, the cloud must
+ * grant the claim before the directory write, and a retry after another agent's attempt
+ * first checks whether that attempt already landed.
+ */
+export class OperationExecutor {
+  readonly #deps: ExecutorDependencies;
+
+  constructor(dependencies: ExecutorDependencies) {
+    this.#deps = dependencies;
+  }
+
+  async execute(operation: OperationRequest): Promise<ExecutionResult> {
+    const { journal, clock } = this.#deps;
+    const known = journal.state(operation.id);
+    if (known.phase === 'done') return known.outcome;
+    if (clock.now() >= new Date(operation.expiresAt)) {
+      return { code: 'expired', detail: 'the operation expired before the agent could apply it' };
+    }
+    const isWrite = WRITES.has(operation.kind);
+    if (isWrite && !this.#deps.passwordWritebackEnabled()) {
+      return { code: 'writeback_disabled', scope: 'agent' };
+    }
+    let secrets: OperationSecrets;
+    try {
+      secrets = operation.secrets
+        ? await decryptSecrets(this.#deps.decryptionKey, operation, operation.secrets)
+        : {};
+    } catch (error) {
+      const detail = error instanceof EnvelopeError ? error.message : 'secrets unreadable';
+      return { code: 'operation_rejected', detail };
+    }
+    if (!isWrite) return this.#apply(operation, secrets);
+
+    const found = await this.#deps.connector.findUser(operation.target);
+    if (!found.ok) return found.outcome;
+    const stamp = found.user.passwordLastSetStamp;
+    if (
+      operation.priorPasswordLastSet !== undefined &&
+      operation.kind !== 'unlock' &&
+      stamp !== operation.priorPasswordLastSet
+    ) {
+      // An earlier attempt by another agent wrote the password before it went away.
+      const outcome: Outcome = { code: 'applied' };
+      journal.done(operation.id, outcome, clock.now());
+      return outcome;
+    }
+    if (known.phase === 'unknown' && !(await this.#deps.claim(operation.id, stamp)))
+      return undefined;
+    journal.claimed(operation.id, clock.now());
+    const outcome = await this.#apply(operation, secrets);
+    journal.done(operation.id, outcome, clock.now());
+    return outcome;
+  }
+
+  async #apply(operation: OperationRequest, secrets: OperationSecrets): Promise<Outcome> {
+    const { connector } = this.#deps;
+    const { target, options } = operation;
+    const need = (secret: Secret | undefined, name: string): Secret => {
+      if (!secret) throw new EnvelopeError(`${name} missing from the operation`);
+      return secret;
+    };
+    try {
+      switch (operation.kind) {
+        case 'sspr_reset':
+          return await connector.reset(target, need(secrets.newPassword, 'new password'), {
+            initiator: 'user',
+            unlock: options.unlock ?? true,
+          });
+        case 'admin_reset':
+          return await connector.reset(target, need(secrets.newPassword, 'new password'), {
+            initiator: 'admin',
+            unlock: options.unlock ?? true,
+            mustChangeAtNextLogon: options.mustChangeAtNextLogon ?? false,
+          });
+        case 'change':
+          return await connector.change(
+            target,
+            need(secrets.currentPassword, 'current password'),
+            need(secrets.newPassword, 'new password'),
+          );
+        case 'unlock':
+          return await connector.unlock(target);
+        case 'verify_credentials':
+          return await connector.verifyCredentials(
+            target,
+            need(secrets.currentPassword, 'password'),
+          );
+      }
+    } catch (error) {
+      if (error instanceof EnvelopeError)
+        return { code: 'operation_rejected', detail: error.message };
+      throw error;
+    }
+  }
+}

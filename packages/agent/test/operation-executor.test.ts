@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  encryptSecrets,
+  generateEncryptionKeyPair,
+  importKey,
+  Secret,
+  type OperationRequest,
+  type OperationKind,
+} from '@ferry/protocol';
+import type { CryptoKey } from 'jose';
+import { OperationJournal } from '../src/state/operation-journal.js';
+import { OperationExecutor } from '../src/writeback/operation-executor.js';
+import { byName, openLab, type LabFixture } from './support/lab.js';
+
+describe('operation executor: exactly-once writeback against the lab DC', () => {
+  let lab: LabFixture;
+  let encryptTo: CryptoKey;
+  let decryptWith: CryptoKey;
+  before(async () => {
+    lab = await openLab();
+    const pair = await generateEncryptionKeyPair();
+    encryptTo = await importKey(pair.publicJwk, 'RSA-OAEP-256');
+    decryptWith = await importKey(pair.privateJwk, 'RSA-OAEP-256');
+  });
+  after(async () => lab.close());
+
+  function setup(options: { writeback?: boolean; grant?: boolean } = {}) {
+    const journal = new OperationJournal(
+      path.join(mkdtempSync(path.join(tmpdir(), 'exec-')), 'journal.jsonl'),
+    );
+    const claims: string[] = [];
+    const executor = new OperationExecutor({
+      connector: lab.connector(),
+      journal,
+      decryptionKey: decryptWith,
+      passwordWritebackEnabled: () => options.writeback ?? true,
+      clock: { now: () => new Date() },
+      claim: async (id) => {
+        claims.push(id);
+        return options.grant ?? true;
+      },
+    });
+    return { executor, journal, claims };
+  }
+
+  async function operation(
+    kind: OperationKind,
+    sAMAccountName: string,
+    secrets: { newPassword?: string; currentPassword?: string },
+    overrides: Partial<OperationRequest> = {},
+  ): Promise<OperationRequest> {
+    const base = {
+      id: randomUUID(),
+      expiresAt: new Date(Date.now() + 30_000).toISOString(),
+      ...overrides,
+    };
+    return {
+      kind,
+      tenantId: 'default',
+      agentId: 'agent-test',
+      target: { by: 'sAMAccountName', value: sAMAccountName },
+      options: {},
+      issuedAt: new Date().toISOString(),
+      secrets: await encryptSecrets(encryptTo, base, {
+        newPassword: secrets.newPassword ? Secret.of(secrets.newPassword) : undefined,
+        currentPassword: secrets.currentPassword ? Secret.of(secrets.currentPassword) : undefined,
+      }),
+      ...base,
+    } as OperationRequest;
+  }
+
+  async function stamp(sAMAccountName: string): Promise<string> {
+    const found = await lab.connector().findUser({ by: 'sAMAccountName', value: sAMAccountName });
+    assert.ok(found.ok);
+    return found.user.passwordLastSetStamp;
+  }
+
+  test('admin reset applies once; a replay returns the journaled outcome without writing again', async () => {
+    const user = await lab.newUser();
+    const { executor, claims } = setup();
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Exec!0nce-Ab12',
+    });
+    assert.deepEqual(await executor.execute(op), { code: 'applied' });
+    const afterFirst = await stamp(user.sAMAccountName);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(await executor.execute(op), { code: 'applied' });
+    assert.equal(await stamp(user.sAMAccountName), afterFirst, 'the replay wrote again');
+    assert.deepEqual(claims, [op.id]);
+    assert.equal(
+      (await lab.connector().verifyCredentials(byName(user), Secret.of('Exec!0nce-Ab12'))).code,
+      'applied',
+    );
+  });
+
+  test('an expired operation is never applied', async () => {
+    const user = await lab.newUser();
+    const before = await stamp(user.sAMAccountName);
+    const { executor } = setup();
+    const op = await operation(
+      'admin_reset',
+      user.sAMAccountName,
+      { newPassword: 'Too!Late-Ab12' },
+      {
+        expiresAt: new Date(Date.now() - 1).toISOString(),
+      },
+    );
+    assert.equal((await executor.execute(op))?.code, 'expired');
+    assert.equal(await stamp(user.sAMAccountName), before);
+  });
+
+  test("the agent's own writeback switch off: writeback_disabled (agent), nothing written", async () => {
+    const user = await lab.newUser();
+    const before = await stamp(user.sAMAccountName);
+    const { executor } = setup({ writeback: false });
+    const op = await operation('sspr_reset', user.sAMAccountName, {
+      newPassword: 'Off!Switch-Ab12',
+    });
+    assert.deepEqual(await executor.execute(op), { code: 'writeback_disabled', scope: 'agent' });
+    assert.equal(await stamp(user.sAMAccountName), before);
+  });
+
+  test('secrets lifted from another operation are rejected', async () => {
+    const user = await lab.newUser();
+    const { executor } = setup();
+    const donor = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Stolen!Ab12-x',
+    });
+    const op = await operation('admin_reset', user.sAMAccountName, { newPassword: 'Own!Ab12-xyz' });
+    const outcome = await executor.execute({ ...op, secrets: donor.secrets });
+    assert.equal(outcome?.code, 'operation_rejected');
+  });
+
+  test('claim refused (another agent holds it): no write and no result', async () => {
+    const user = await lab.newUser();
+    const before = await stamp(user.sAMAccountName);
+    const { executor } = setup({ grant: false });
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Not!Mine-Ab12',
+    });
+    assert.equal(await executor.execute(op), undefined);
+    assert.equal(await stamp(user.sAMAccountName), before);
+  });
+
+  test('a retry after another agent already wrote reports applied without writing twice', async () => {
+    const user = await lab.newUser();
+    const seenByFirstAgent = await stamp(user.sAMAccountName);
+    // The first agent's write landed, then it died before reporting.
+    await lab
+      .connector()
+      .reset(byName(user), Secret.of('First!Agent-Ab12'), { initiator: 'admin' });
+    const landed = await stamp(user.sAMAccountName);
+    const { executor, claims } = setup();
+    const op = await operation(
+      'admin_reset',
+      user.sAMAccountName,
+      { newPassword: 'First!Agent-Ab12' },
+      {},
+    );
+    assert.deepEqual(await executor.execute({ ...op, priorPasswordLastSet: seenByFirstAgent }), {
+      code: 'applied',
+    });
+    assert.equal(await stamp(user.sAMAccountName), landed);
+    assert.deepEqual(claims, []);
+  });
+
+  test('a retry when the first attempt did not land applies it', async () => {
+    const user = await lab.newUser();
+    const seen = await stamp(user.sAMAccountName);
+    const { executor } = setup();
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Second!Try-Ab12',
+    });
+    assert.deepEqual(await executor.execute({ ...op, priorPasswordLastSet: seen }), {
+      code: 'applied',
+    });
+    assert.notEqual(await stamp(user.sAMAccountName), seen);
+  });
+
+  test('change, unlock and credential check go through with their outcomes', async () => {
+    const user = await lab.newUser({ group: 'minAgeZero' });
+    const { executor } = setup();
+    const change = await operation('change', user.sAMAccountName, {
+      currentPassword: user.password,
+      newPassword: 'Chang3d!-Ab12',
+    });
+    assert.deepEqual(await executor.execute(change), { code: 'applied' });
+    const wrong = await operation('verify_credentials', user.sAMAccountName, {
+      currentPassword: user.password,
+    });
+    assert.equal((await executor.execute(wrong))?.code, 'invalid_credentials');
+    const right = await operation('verify_credentials', user.sAMAccountName, {
+      currentPassword: 'Chang3d!-Ab12',
+    });
+    assert.deepEqual(await executor.execute(right), { code: 'applied' });
+    const unlock = await operation('unlock', user.sAMAccountName, {});
+    assert.deepEqual(await executor.execute(unlock), { code: 'applied' });
+  });
+});

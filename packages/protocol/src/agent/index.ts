@@ -1,0 +1,5 @@
+export * from './user-reference.js';
+export * from './protocol-version.js';
+export * from './operation.js';
+export * from './messages.js';
+export * from './envelope.js';

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { directoryPolicySchema } from '../directory-policy.js';
+import { outcomeSchema } from '../outcomes.js';
+
+/**
+ * Messages on the agent's WebSocket, one JSON object per frame, tagged by `type`.
+ * The agent speaks first (hello), proves its key on the cloud's nonce (proof), then reports
+ * status and heartbeats; the cloud sends signed operations; the agent claims each before
+ * writing and reports the outcome.
+ */
+const agentId = z.string().min(1).max(128);
+const operationId = z.uuid();
+
+export const agentStatusSchema = z.object({
+  directoryReachable: z.boolean(),
+  passwordWritebackEnabled: z.boolean(),
+  domainController: z.string().max(512).optional(),
+  policy: directoryPolicySchema.optional(),
+  problem: z.string().max(2000).optional(),
+});
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+export const agentMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    protocolVersion: z.number().int(),
+    agentId,
+    agentVersion: z.string().max(64),
+  }),
+  /** A JWS (agent signing key) over {nonce, agentId, aud: "ferry-agent-session"}. */
+  z.object({ type: z.literal('proof'), jws: z.string().max(4096) }),
+  z.object({ type: z.literal('status'), status: agentStatusSchema }),
+  z.object({ type: z.literal('heartbeat'), sentAt: z.iso.datetime() }),
+  /** Before a write: "I take this one; the user's pwdLastSet is X". */
+  z.object({
+    type: z.literal('claim'),
+    operationId,
+    passwordLastSet: z.string().max(32).optional(),
+  }),
+  z.object({ type: z.literal('result'), operationId, outcome: outcomeSchema }),
+]);
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+
+export const cloudMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('challenge'),
+    nonce: z.string().min(16).max(256),
+    protocolVersion: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('accepted'),
+    sessionId: z.string().max(128),
+    heartbeatSeconds: z.number().int().min(1),
+  }),
+  z.object({ type: z.literal('refused'), code: z.string().max(64), message: z.string().max(1000) }),
+  /** A JWS (cloud signing key) whose payload is an OperationRequest. */
+  z.object({ type: z.literal('operation'), jws: z.string().max(32_768) }),
+  z.object({
+    type: z.literal('claim_answer'),
+    operationId,
+    granted: z.boolean(),
+    reason: z.string().max(200).optional(),
+  }),
+]);
+export type CloudMessage = z.infer<typeof cloudMessageSchema>;
