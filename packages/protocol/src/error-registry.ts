@@ -129,6 +129,36 @@ const outcomeEntries = {
     operatorHint:
       'The operation passed its expiry before an agent applied it; it is never applied later.',
   },
+  writeback_disabled: {
+    kind: 'outcome',
+    httpStatus: 409,
+    message:
+      'Password reset for accounts managed on-premises is turned off right now. Contact your helpdesk.',
+    operatorHint:
+      'Writeback runs only when the tenant setting "write back passwords to the on-premises directory" AND the agent\'s own "password writeback" option are on; `scope` says which is off.',
+  },
+  unlock_disabled: {
+    kind: 'outcome',
+    httpStatus: 409,
+    message:
+      'Unlocking without a password reset is not offered. Reset your password instead; it also unlocks your account.',
+    operatorHint:
+      'The tenant setting "allow users to unlock accounts without resetting their password" is off.',
+  },
+  agent_unavailable: {
+    kind: 'outcome',
+    httpStatus: 503,
+    message: 'Your password cannot be reset right now. Try again in a few minutes.',
+    operatorHint:
+      'No agent of the tenant is online (or none answered in time); check the agents list.',
+  },
+  operation_rejected: {
+    kind: 'outcome',
+    httpStatus: 502,
+    message: 'The operation could not be completed. Nothing was changed. Try again.',
+    operatorHint:
+      'The agent refused the operation message: bad signature, secrets not for this operation or agent key, or a malformed message. Possible key mismatch: re-enroll or rotate keys.',
+  },
 } as const satisfies Record<OutcomeCode, ErrorEntry>;
 
 const apiEntries = {
@@ -202,6 +232,12 @@ const apiEntries = {
     message: 'This setup link is no longer valid.',
     operatorHint:
       'The bootstrap token is unknown, used or expired, or the tenant already has an admin; use `npm run cloud -- bootstrap-admin`.',
+  },
+  not_ready: {
+    kind: 'api',
+    httpStatus: 503,
+    message: 'The service is starting or stopping. Try again in a moment.',
+    operatorHint: 'Readiness failed: the store did not answer, or the node is shutting down.',
   },
   internal_error: {
     kind: 'api',
