@@ -224,6 +224,19 @@ export class AdConnector implements DirectoryConnector {
     await this.#pool.close();
   }
 
+  /**
+   * Runs read work (sync, doctor) on a pooled service-account connection, with the same
+   * failover; `retryable` work is repeated once on a fresh connection if one breaks.
+   */
+  withServiceConnection<T>(work: (client: Client) => Promise<T>, retryable = true): Promise<T> {
+    return this.#pool.run(work, retryable);
+  }
+
+  /** The base DN this connector searches under. */
+  get baseDn(): string {
+    return this.#config.baseDn;
+  }
+
   /** Service-account connections open now (for metrics and the agent's status report). */
   get openServiceConnections(): number {
     return this.#pool.openConnections;
