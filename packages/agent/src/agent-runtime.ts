@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import type { AgentStatus } from '@ferry/protocol';
+import type { Logger } from 'pino';
+import { directoryConfigOf, type AgentConfig } from './config/agent-config.js';
+import { AdConnector } from './directory/ad/ad-connector.js';
+import { systemClock, type Clock } from './directory/dc-endpoints.js';
+import { loadEnrollment, statePaths } from './state/agent-state.js';
+import { OperationJournal } from './state/operation-journal.js';
+import { AgentChannel } from './transport/agent-channel.js';
+import { OperationExecutor } from './writeback/operation-executor.js';
+
+export interface AgentRuntime {
+  readonly channel: AgentChannel;
+  readonly connector: AdConnector;
+  readonly agentId: string;
+  stop(): Promise<void>;
+}
+
+/** Wires an enrolled agent: directory connector, journal, executor and the cloud channel. */
+export async function startAgent(
+  config: AgentConfig,
+  log: Logger,
+  options: { readonly clock?: Clock; readonly cloudCaFile?: string } = {},
+): Promise<AgentRuntime> {
+  const paths = statePaths(config.stateDir);
+  const { identity, keys } = await loadEnrollment(paths);
+  const clock = options.clock ?? systemClock;
+  const connector = new AdConnector(directoryConfigOf(config), clock);
+  const journal = new OperationJournal(paths.journal);
+  // The executor asks the channel for claims and the channel feeds the executor.
+  const link: { channel?: AgentChannel } = {};
+  const executor = new OperationExecutor({
+    connector,
+    journal,
+    decryptionKey: keys.decryption,
+    passwordWritebackEnabled: () => config.passwordWriteback,
+    clock,
+    claim: (operationId, stamp) =>
+      link.channel?.claim(operationId, stamp) ?? Promise.resolve(false),
+  });
+  const status = async (): Promise<AgentStatus> => {
+    try {
+      const dse = await connector.rootDse();
+      const policy = await connector.domainPolicy();
+      return {
+        directoryReachable: true,
+        passwordWritebackEnabled: config.passwordWriteback,
+        ...(dse.dnsHostName ? { domainController: dse.dnsHostName } : {}),
+        policy,
+      };
+    } catch (error) {
+      return {
+        directoryReachable: false,
+        passwordWritebackEnabled: config.passwordWriteback,
+        problem: (error as Error).message.slice(0, 2000),
+      };
+    }
+  };
+  const channel = new AgentChannel({
+    identity,
+    keys,
+    executor,
+    status,
+    log,
+    caFile: options.cloudCaFile ? readFileSync(options.cloudCaFile) : undefined,
+  });
+  link.channel = channel;
+  channel.start();
+  return {
+    channel,
+    connector,
+    agentId: identity.agentId,
+    async stop() {
+      await channel.stop();
+      await connector.close();
+    },
+  };
+}

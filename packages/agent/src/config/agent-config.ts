@@ -1,0 +1,84 @@
+import { ConfigError, key, loadConfig, type Env } from '@ferry/config';
+import { Secret } from '@ferry/protocol';
+import { z } from 'zod';
+import { parseDirectoryConfig, type DirectoryConfig } from '../directory/directory-config.js';
+
+/**
+ * Every setting of the agent. The cloud URL and the agent's identity come from enrollment
+ * (the state folder), not from here. docs/agent-config.md is generated from this schema.
+ */
+export const agentConfigSchema = z
+  .object({
+    stateDir: key(
+      z.string().min(1).default('./agent-state'),
+      'Folder for the enrolled identity, private keys (mode 0600) and the operation journal.',
+      { env: 'FERRY_AGENT_STATE_DIR' },
+    ),
+    passwordWriteback: key(
+      z.boolean().default(false),
+      'The agent\'s "password writeback" switch: writes only happen when this AND the tenant setting are on.',
+      { env: 'FERRY_AGENT_PASSWORD_WRITEBACK' },
+    ),
+    ldapUrls: key(
+      z.array(z.string()).min(1, 'at least one ldaps:// URL'),
+      'Domain controllers, in order of preference (ldaps:// only).',
+      { env: 'FERRY_AGENT_LDAP_URLS' },
+    ),
+    ldapCaFile: key(
+      z.string().min(1).optional(),
+      "PEM file of the CA that signed the DCs' certificates (else the system store).",
+      { env: 'FERRY_AGENT_LDAP_CA_FILE' },
+    ),
+    bindDn: key(z.string().min(3), 'DN of the service account.', { env: 'FERRY_AGENT_BIND_DN' }),
+    bindPassword: key(z.string().min(1), 'Password of the service account.', {
+      env: 'FERRY_AGENT_BIND_PASSWORD',
+      secret: true,
+    }),
+    baseDn: key(z.string().min(3), 'Base DN under which users are found and synced.', {
+      env: 'FERRY_AGENT_BASE_DN',
+    }),
+    ldapPoolSize: key(
+      z.number().int().min(1).max(64).default(4),
+      'Pooled service-account connections.',
+      {
+        env: 'FERRY_AGENT_LDAP_POOL_SIZE',
+      },
+    ),
+    ldapTimeoutMs: key(
+      z.number().int().min(100).max(300_000).default(15_000),
+      'Timeout of one LDAP operation.',
+      { env: 'FERRY_AGENT_LDAP_TIMEOUT_MS' },
+    ),
+    logLevel: key(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      'Minimum level of the JSON log written to stderr.',
+      { env: 'FERRY_AGENT_LOG_LEVEL' },
+    ),
+  })
+  .strict();
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+export function loadAgentConfig(env: Env = process.env): AgentConfig {
+  return loadConfig(agentConfigSchema, { env, fileVariable: 'FERRY_AGENT_CONFIG' });
+}
+
+export function directoryConfigOf(config: AgentConfig): DirectoryConfig {
+  try {
+    return parseDirectoryConfig({
+      urls: config.ldapUrls,
+      ...(config.ldapCaFile ? { caFile: config.ldapCaFile } : {}),
+      bindDn: config.bindDn,
+      bindPassword: Secret.of(config.bindPassword),
+      baseDn: config.baseDn,
+      poolSize: config.ldapPoolSize,
+      operationTimeoutMs: config.ldapTimeoutMs,
+    });
+  } catch (error) {
+    const issues = error instanceof z.ZodError ? error.issues : [];
+    const detail = issues.map(
+      (issue) => `${issue.path.join('.').replace(/^urls/, 'ldapUrls')}: ${issue.message}`,
+    );
+    throw new ConfigError(`invalid configuration: ${detail.join('; ') || String(error)}`);
+  }
+}

@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import {
+  AGENT_PROTOCOL_VERSION,
+  generateEncryptionKeyPair,
+  generateSigningKeyPair,
+  type Secret,
+} from '@ferry/protocol';
+import { z } from 'zod';
+import { AGENT_VERSION } from '../version.js';
+import { saveEnrollment, type AgentIdentity, type StatePaths } from './agent-state.js';
+
+const enrollResponseSchema = z.object({
+  agentId: z.string().min(1),
+  tenantId: z.string().min(1),
+  cloudSigningKey: z.record(z.string(), z.unknown()),
+  gatewayPath: z.string().startsWith('/'),
+});
+
+export class EnrollmentError extends Error {
+  override readonly name = 'EnrollmentError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Creates the agent's key pairs, registers the public halves with the cloud using a
+ * one-time enrollment token, and stores the private halves locally. The token travels only
+ * in the request body, never in a URL.
+ */
+export async function enroll(options: {
+  readonly cloudUrl: string;
+  readonly token: Secret;
+  readonly name: string;
+  readonly paths: StatePaths;
+}): Promise<AgentIdentity> {
+  const encryption = await generateEncryptionKeyPair();
+  const signing = await generateSigningKeyPair();
+  const url = new URL('/api/v1/agents/enroll', options.cloudUrl);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token: options.token.reveal(),
+        name: options.name,
+        hostname: hostname(),
+        agentVersion: AGENT_VERSION,
+        protocolVersion: AGENT_PROTOCOL_VERSION,
+        encryptionKey: encryption.publicJwk,
+        signingKey: signing.publicJwk,
+      }),
+    });
+  } catch (error) {
+    throw new EnrollmentError(
+      `cannot reach the cloud at ${url.origin}: ${(error as Error).message}`,
+      'cloud_unreachable',
+    );
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string };
+  };
+  if (!response.ok) {
+    throw new EnrollmentError(
+      `enrollment refused (${response.status}): ${body.error?.message ?? 'no reason given'}`,
+      body.error?.code ?? 'enrollment_refused',
+    );
+  }
+  const answer = enrollResponseSchema.parse(body);
+  const identity: AgentIdentity = {
+    ...answer,
+    cloudUrl: new URL(options.cloudUrl).origin,
+    enrolledAt: new Date().toISOString(),
+  };
+  await saveEnrollment(options.paths, identity, { encryption, signing });
+  return identity;
+}

@@ -1,0 +1,264 @@
+import {
+  agentMessageSchema,
+  AGENT_PROTOCOL_VERSION,
+  cloudMessageSchema,
+  EnvelopeError,
+  signProof,
+  verifyOperation,
+  type AgentMessage,
+  type AgentStatus,
+  type CloudMessage,
+  type OperationRequest,
+} from '@ferry/protocol';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import type { AgentIdentity, AgentKeys } from '../state/agent-state.js';
+import { AGENT_VERSION } from '../version.js';
+import type { OperationExecutor } from '../writeback/operation-executor.js';
+import { JitteredBackoff } from './backoff.js';
+import { gatewayUrl } from './gateway-url.js';
+
+export interface ChannelOptions {
+  readonly identity: AgentIdentity;
+  readonly keys: AgentKeys;
+  readonly executor: OperationExecutor;
+  readonly status: () => Promise<AgentStatus>;
+  readonly log: Logger;
+  readonly caFile?: Buffer | undefined;
+  readonly backoff?: JitteredBackoff;
+  readonly statusIntervalMs?: number;
+  readonly claimTimeoutMs?: number;
+}
+
+export type ChannelState = 'connecting' | 'authenticating' | 'online' | 'offline' | 'stopped';
+
+/**
+ * The agent's one outbound connection to the cloud: hello, proof of key on the cloud's nonce,
+ * status and heartbeats, then signed operations in and outcomes out. It reconnects forever
+ * with jittered backoff until stopped.
+ */
+export class AgentChannel {
+  readonly #options: ChannelOptions;
+  readonly #backoff: JitteredBackoff;
+  readonly #pendingClaims = new Map<string, (granted: boolean) => void>();
+  #socket: WebSocket | undefined;
+  #state: ChannelState = 'offline';
+  #timers: NodeJS.Timeout[] = [];
+  #reconnect: NodeJS.Timeout | undefined;
+  #lastRefusal: { code: string; message: string } | undefined;
+  #listeners = new Set<(state: ChannelState) => void>();
+
+  constructor(options: ChannelOptions) {
+    this.#options = options;
+    this.#backoff = options.backoff ?? new JitteredBackoff(500, 30_000);
+  }
+
+  get state(): ChannelState {
+    return this.#state;
+  }
+
+  get lastRefusal(): { code: string; message: string } | undefined {
+    return this.#lastRefusal;
+  }
+
+  onState(listener: (state: ChannelState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.#state === 'stopped') return;
+    this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#setState('stopped');
+    clearTimeout(this.#reconnect);
+    this.#clearTimers();
+    const socket = this.#socket;
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.close(1000, 'agent stopping');
+        setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 2_000).unref();
+      });
+    }
+  }
+
+  /** Sends a fresh status report now (e.g. after the directory came back). */
+  async reportStatus(): Promise<void> {
+    if (this.#state !== 'online') return;
+    this.#send({ type: 'status', status: await this.#options.status() });
+  }
+
+  #connect(): void {
+    const { identity, log } = this.#options;
+    const url = gatewayUrl(identity.cloudUrl, identity.gatewayPath);
+    this.#setState('connecting');
+    const socket = new WebSocket(url, {
+      handshakeTimeout: 10_000,
+      maxPayload: 256 * 1024,
+      ...(this.#options.caFile ? { ca: this.#options.caFile } : {}),
+    });
+    this.#socket = socket;
+    socket.on('open', () => {
+      this.#setState('authenticating');
+      this.#send({
+        type: 'hello',
+        protocolVersion: AGENT_PROTOCOL_VERSION,
+        agentId: identity.agentId,
+        agentVersion: AGENT_VERSION,
+      });
+    });
+    socket.on('message', (data) => {
+      void this.#receive(data.toString()).catch((error: unknown) => {
+        log.error({ err: error }, 'agent channel: message handling failed');
+      });
+    });
+    socket.on('error', (error) =>
+      log.warn({ reason: error.message }, 'agent channel: connection error'),
+    );
+    socket.on('close', (code) => {
+      this.#clearTimers();
+      for (const resolve of this.#pendingClaims.values()) resolve(false);
+      this.#pendingClaims.clear();
+      if (this.#state === 'stopped') return;
+      this.#setState('offline');
+      const delay = this.#backoff.next();
+      log.info({ code, retryInMs: delay }, 'agent channel: disconnected');
+      this.#reconnect = setTimeout(() => this.#connect(), delay);
+    });
+  }
+
+  async #receive(text: string): Promise<void> {
+    let message: CloudMessage;
+    try {
+      message = cloudMessageSchema.parse(JSON.parse(text));
+    } catch {
+      this.#options.log.warn('agent channel: ignored a malformed message from the cloud');
+      return;
+    }
+    switch (message.type) {
+      case 'challenge': {
+        const jws = await signProof(this.#options.keys.signing, {
+          nonce: message.nonce,
+          agentId: this.#options.identity.agentId,
+        });
+        this.#send({ type: 'proof', jws });
+        return;
+      }
+      case 'accepted':
+        this.#lastRefusal = undefined;
+        this.#backoff.reset();
+        this.#setState('online');
+        this.#options.log.info({ sessionId: message.sessionId }, 'agent channel: online');
+        await this.reportStatus();
+        this.#timers.push(
+          setInterval(
+            () => this.#send({ type: 'heartbeat', sentAt: new Date().toISOString() }),
+            message.heartbeatSeconds * 1000,
+          ),
+          setInterval(
+            () => void this.reportStatus().catch(() => undefined),
+            this.#options.statusIntervalMs ?? 60_000,
+          ),
+        );
+        return;
+      case 'refused':
+        this.#lastRefusal = { code: message.code, message: message.message };
+        this.#options.log.warn(
+          { code: message.code, reason: message.message },
+          'agent channel: refused by the cloud',
+        );
+        this.#socket?.close(1000, 'refused');
+        return;
+      case 'claim_answer':
+        this.#pendingClaims.get(message.operationId)?.(message.granted);
+        this.#pendingClaims.delete(message.operationId);
+        return;
+      case 'operation':
+        await this.#handleOperation(message.jws);
+        return;
+    }
+  }
+
+  async #handleOperation(jws: string): Promise<void> {
+    const { keys, identity, executor, log } = this.#options;
+    let operation: OperationRequest;
+    try {
+      operation = await verifyOperation(keys.cloudVerification, jws);
+      if (operation.agentId !== identity.agentId || operation.tenantId !== identity.tenantId) {
+        throw new EnvelopeError('operation addressed to another agent or tenant');
+      }
+    } catch (error) {
+      const id = unverifiedOperationId(jws);
+      log.warn(
+        { operationId: id, reason: (error as Error).message },
+        'agent channel: operation refused',
+      );
+      if (id)
+        this.#send({
+          type: 'result',
+          operationId: id,
+          outcome: { code: 'operation_rejected', detail: (error as Error).message },
+        });
+      return;
+    }
+    const outcome = await executor.execute(operation);
+    log.info(
+      { operationId: operation.id, kind: operation.kind, outcome: outcome?.code ?? 'not_claimed' },
+      'operation',
+    );
+    if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });
+  }
+
+  /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */
+  claim(operationId: string, passwordLastSet: string | undefined): Promise<boolean> {
+    if (this.#state !== 'online') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pendingClaims.delete(operationId);
+        resolve(false);
+      }, this.#options.claimTimeoutMs ?? 10_000);
+      this.#pendingClaims.set(operationId, (granted) => {
+        clearTimeout(timer);
+        resolve(granted);
+      });
+      this.#send({ type: 'claim', operationId, ...(passwordLastSet ? { passwordLastSet } : {}) });
+    });
+  }
+
+  #send(message: AgentMessage): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify(agentMessageSchema.parse(message)));
+  }
+
+  #setState(state: ChannelState): void {
+    if (this.#state === 'stopped' && state !== 'stopped') return;
+    this.#state = state;
+    for (const listener of this.#listeners) listener(state);
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+  }
+}
+
+/** The id in an operation whose signature failed, only to say which one was refused. */
+function unverifiedOperationId(jws: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString()) as {
+      id?: unknown;
+    };
+    return typeof payload.id === 'string' && /^[0-9a-f-]{36}$/i.test(payload.id)
+      ? payload.id
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './config-key.js';
+export * from './load-config.js';
+export * from './config-doc.js';
