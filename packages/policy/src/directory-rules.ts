@@ -1,5 +1,5 @@
 import { violation, type DirectoryPolicy, type RuleViolation } from '@ferry/protocol';
-import { checkAdComplexity, type AdIdentity } from './ad-complexity.js';
+import { checkAdComplexity, type AdDialect, type AdIdentity } from './ad-complexity.js';
 
 export interface PasswordContext extends AdIdentity {
   /** When the current password was set; undefined when unknown. */
@@ -19,6 +19,23 @@ export function changeAllowedAt(
 }
 
 /**
+ * A password's length as AD measures it against minPwdLength: UTF-16 code units (an emoji
+ * counts 2), which is also what Samba does (strlen_m).
+ */
+export function directoryLength(password: string): number {
+  return password.length;
+}
+
+/** When the current password expires under the policy's maximum age; undefined: never. */
+export function passwordExpiresAt(
+  policy: DirectoryPolicy,
+  context: PasswordContext,
+): Date | undefined {
+  if (policy.maxAgeSeconds === 0 || !context.passwordLastSet) return undefined;
+  return new Date(context.passwordLastSet.getTime() + policy.maxAgeSeconds * 1000);
+}
+
+/**
  * The directory rules Ferry can evaluate itself: length, complexity and minimum age (history
  * stays the directory's: only it knows the old passwords). Returns every rule broken.
  */
@@ -27,15 +44,16 @@ export function evaluateDirectoryRules(
   password: string,
   context: PasswordContext,
   now: Date,
-  options: { readonly checkMinAge: boolean },
+  options: { readonly checkMinAge: boolean; readonly dialect?: AdDialect },
 ): RuleViolation[] {
   const found: RuleViolation[] = [];
-  const length = [...password].length;
-  if (length < policy.minLength) {
+  if (directoryLength(password) < policy.minLength) {
     found.push(violation('too_short', 'policy', { minLength: policy.minLength }));
   }
   if (policy.complexity) {
-    const complexity = checkAdComplexity(password, context);
+    const complexity = checkAdComplexity(password, context, {
+      dialect: options.dialect ?? 'windows',
+    });
     if (!complexity.ok) {
       found.push(
         violation('complexity', 'policy', {
