@@ -92,7 +92,7 @@ test('the stricter minimum length wins and says whose it is', () => {
   const strict = evaluatePassword({
     password: Secret.of('Xq7!vR2#mK9p'),
     policy: effectivePolicy(defaultCloudPolicy, { ...directory, minLength: 14 }),
-    operation: 'reset',
+    operation: 'admin_reset',
     now,
   });
   assert.deepEqual(strict.items[0], {
@@ -111,13 +111,13 @@ test('the cloud counts characters, the directory UTF-16 units', () => {
   const emoji = evaluatePassword({
     password: Secret.of('😀😀😀😀'),
     policy,
-    operation: 'reset',
+    operation: 'admin_reset',
     now,
   });
   assert.equal(emoji.items[0]?.status, 'fail', '4 characters < 8, though 8 UTF-16 units');
 });
 
-test('minimum age applies to a change, with the moment it becomes possible', () => {
+test('minimum age applies to a change and a self-service reset, not to an admin reset', () => {
   const recent = { ...user, passwordLastSet: new Date('2026-03-01T08:00:00Z') };
   const change = evaluate('Kettle-Orbit-Vivid-7', { user: recent });
   const minAge = change.items.find((item) => item.rule === 'min_age');
@@ -128,12 +128,17 @@ test('minimum age applies to a change, with the moment it becomes possible', () 
     params: { minAgeSeconds: 86_400, retryAfter: '2026-03-02T08:00:00.000Z' },
   });
   assert.equal(change.ok, false);
-  const reset = evaluate('Kettle-Orbit-Vivid-7', { user: recent, operation: 'reset' });
+  const reset = evaluate('Kettle-Orbit-Vivid-7', { user: recent, operation: 'admin_reset' });
   assert.equal(
     reset.items.some((item) => item.rule === 'min_age'),
     false,
   );
   assert.equal(reset.ok, true);
+  const selfService = evaluate('Kettle-Orbit-Vivid-7', {
+    user: recent,
+    operation: 'self_service_reset',
+  });
+  assert.equal(statuses(selfService.items)['min_age'], 'fail');
   const mustChange = evaluate('Kettle-Orbit-Vivid-7', { user: { ...recent, mustChange: true } });
   assert.equal(statuses(mustChange.items)['min_age'], 'pass');
 });

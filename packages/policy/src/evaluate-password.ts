@@ -22,10 +22,11 @@ export interface PasswordEvaluationInput {
   readonly user?: PasswordUser | undefined;
   readonly tenantName?: string | undefined;
   /**
-   * `change`: the user proves the old password, the directory's minimum age applies.
-   * `reset`: self-service or admin reset, which AD treats as an admin reset (no minimum age).
+   * `change` and `self_service_reset`: the directory's minimum age applies (AD applies it to
+   * a self-service reset under the policy-hints control, and Ferry's agent does on a DC
+   * without it). `admin_reset`: a helpdesk reset, no minimum age.
    */
-  readonly operation: 'change' | 'reset';
+  readonly operation: 'change' | 'self_service_reset' | 'admin_reset';
   readonly now: Date;
   /** Which AD implementation the user's directory runs (complexity differs a little). */
   readonly dialect?: AdDialect | undefined;
@@ -114,7 +115,7 @@ export function evaluatePassword(input: PasswordEvaluationInput): PasswordEvalua
     });
   }
 
-  if (directory && directory.minAgeSeconds > 0 && input.operation === 'change') {
+  if (directory && directory.minAgeSeconds > 0 && input.operation !== 'admin_reset') {
     const allowedAt = changeAllowedAt(directory, user);
     const tooYoung = allowedAt !== undefined && allowedAt > input.now;
     items.push({
