@@ -3,11 +3,13 @@
 // page fails CI.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderConfigDoc } from '@ferry/cloud';
 import { renderErrorsDoc } from '@ferry/protocol';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const pages: Record<string, () => string | Promise<string>> = {
   'docs/errors.md': renderErrorsDoc,
+  'docs/config.md': renderConfigDoc,
 };
 
 for (const [file, render] of Object.entries(pages)) {

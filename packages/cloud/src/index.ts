@@ -1,1 +1,10 @@
-export {};
+export * from './app.js';
+export * from './audit/index.js';
+export * from './auth/index.js';
+export * from './config/index.js';
+export * from './directory/index.js';
+export * from './store/index.js';
+export * from './util/clock.js';
+export * from './util/ferry-error.js';
+export { buildServer, routeModules, type RouteModule } from './http/server.js';
+export type { Services } from './http/services.js';

@@ -1,0 +1,3 @@
+export * from './admin-sign-in.js';
+export * from './bootstrap.js';
+export * from './sessions.js';

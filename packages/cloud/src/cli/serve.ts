@@ -1,0 +1,44 @@
+import { issueBootstrapToken } from '../auth/bootstrap.js';
+import { createCloud } from '../app.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
+
+/**
+ * Starts the cloud: validates the config before anything listens, prints exactly one stdout
+ * line when ready, and drains on SIGINT/SIGTERM. The one-time bootstrap link, when the tenant
+ * has no admin yet, goes to stderr for the operator (it is never logged through pino).
+ */
+export async function serve(): Promise<void> {
+  const config = loadConfigOrExit();
+  const cloud = await createCloud({ config });
+  const token = await issueBootstrapToken(
+    cloud.services,
+    cloud.services.defaultTenantId,
+    config.bootstrapLinkMinutes,
+  );
+  const url = await cloud.listen();
+  if (token) {
+    const base = config.publicUrl ?? url;
+    process.stderr.write(
+      `ferry cloud: no admin yet. Open ${base}/setup#token=${token.reveal()} within ` +
+        `${config.bootstrapLinkMinutes} minutes (works once), ` +
+        `or run: npm run cloud -- bootstrap-admin --email you@example.com\n`,
+    );
+  }
+  process.stdout.write(`ferry cloud listening on ${url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    cloud.server.log.info({ signal }, 'shutting down');
+    cloud.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        cloud.server.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,4 @@
+export * from './schema.js';
+export * from './keys.js';
+export * from './load.js';
+export * from './config-doc.js';

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the cloud, in one schema. `env` names the environment variable; `secret`
+ * keys also accept `<ENV>_FILE` (a file holding the value) and are never printed.
+ * docs/config.md is generated from this schema.
+ */
+interface KeyMeta {
+  env: string;
+  secret?: boolean;
+}
+
+function key<T extends z.ZodType>(schema: T, description: string, meta: KeyMeta): T {
+  return schema.meta({ description, ...meta }) as T;
+}
+
+const minutes = (max: number) => z.number().int().min(1).max(max);
+
+export const configSchema = z
+  .object({
+    host: key(z.string().min(1).default('127.0.0.1'), 'Address the HTTP server binds to.', {
+      env: 'FERRY_HOST',
+    }),
+    port: key(
+      z.number().int().min(0).max(65535).default(8080),
+      'TCP port of the HTTP server; 0 picks a free port.',
+      { env: 'FERRY_PORT' },
+    ),
+    dataDir: key(
+      z.string().min(1).default('./data'),
+      'Folder for the embedded SQLite database and the generated data key.',
+      { env: 'FERRY_DATA_DIR' },
+    ),
+    databaseUrl: key(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      'PostgreSQL connection URL; when unset the embedded SQLite store is used.',
+      { env: 'DATABASE_URL', secret: true },
+    ),
+    publicUrl: key(
+      z.url().optional(),
+      'External URL of the cloud (used in links); https makes cookies Secure.',
+      { env: 'FERRY_PUBLIC_URL' },
+    ),
+    dataKey: key(
+      z.string().optional(),
+      'Base64 32-byte key that encrypts TOTP secrets at rest; generated into the data folder (mode 0600) when unset.',
+      { env: 'FERRY_DATA_KEY', secret: true },
+    ),
+    logLevel: key(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      'Minimum level of the JSON log written to stderr.',
+      { env: 'FERRY_LOG_LEVEL' },
+    ),
+    trustProxy: key(
+      z.boolean().default(false),
+      'Trust X-Forwarded-* headers (set only behind a reverse proxy you control).',
+      { env: 'FERRY_TRUST_PROXY' },
+    ),
+    rateLimitPerMinute: key(
+      z.number().int().min(1).default(600),
+      'Requests per minute allowed from one client address (sign-in: a twentieth of it, at least 10).',
+      { env: 'FERRY_RATE_LIMIT_PER_MINUTE' },
+    ),
+    sessionMinutes: key(minutes(7 * 24 * 60).default(480), 'Lifetime of an admin session.', {
+      env: 'FERRY_SESSION_MINUTES',
+    }),
+    signInMaxFailures: key(
+      z.number().int().min(1).max(100).default(5),
+      'Failed admin sign-ins in a row that lock the account.',
+      { env: 'FERRY_SIGN_IN_MAX_FAILURES' },
+    ),
+    signInLockoutMinutes: key(
+      minutes(24 * 60).default(15),
+      'How long an admin account stays locked after too many failed sign-ins.',
+      { env: 'FERRY_SIGN_IN_LOCKOUT_MINUTES' },
+    ),
+    bootstrapLinkMinutes: key(
+      minutes(7 * 24 * 60).default(60),
+      'Lifetime of the one-time bootstrap link printed at first start.',
+      { env: 'FERRY_BOOTSTRAP_LINK_MINUTES' },
+    ),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigKey = keyof Config;

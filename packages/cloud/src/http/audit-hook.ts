@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.js';
+
+/**
+ * Records one audit row for every authenticated call of a route that names an `audit`
+ * action, with `success` or the error code. It runs before the response is sent, so a
+ * caller that has its answer can read the row.
+ */
+export function installAuditHook(app: FastifyInstance, audit: AuditLog): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const action = request.routeOptions.config.audit;
+    const admin = request.admin;
+    if (!action || !admin) return payload;
+    await audit.record({
+      tenantId: admin.tenantId,
+      actor: { type: 'admin', id: admin.userId, name: admin.upn },
+      action,
+      target: request.auditTarget ?? undefined,
+      result: reply.statusCode < 400 ? 'success' : (request.errorCode ?? 'internal_error'),
+      sourceIp: request.ip,
+      requestId: request.id,
+      detail: request.auditDetail ?? undefined,
+    });
+    return payload;
+  });
+}

@@ -1,0 +1,93 @@
+import { Secret } from '@ferry/protocol';
+import { z } from 'zod';
+import { countGlobalAdmins, rolesOf, setRoles } from '../../directory/roles.js';
+import { toUserView } from '../../directory/user-view.js';
+import { getUser, setCloudPassword, unlockCloudUser } from '../../directory/users.js';
+import { FerryError } from '../../util/ferry-error.js';
+import { requireAdmin } from '../authenticate.js';
+import { idParams, password, roleSchema, userViewSchema } from '../schemas.js';
+import type { Services } from '../services.js';
+import { credentialTarget } from '../target-user.js';
+import type { ZodApp } from '../zod-schemas.js';
+
+/** Admin password reset, unlock, and role assignment. */
+export function userCredentialRoutes(app: ZodApp, services: Services): void {
+  const credentials = requireAdmin(services, 'users.credentials');
+
+  app.post(
+    '/api/v1/users/:id/password',
+    {
+      onRequest: credentials,
+      config: { audit: 'user.password_reset' },
+      schema: {
+        tags: ['users'],
+        summary: "Set a cloud-only user's password (helpdesk admins: non-admins only).",
+        params: idParams,
+        body: z.object({ password }),
+        response: { 200: userViewSchema },
+      },
+    },
+    async (request) => {
+      const target = await credentialTarget(services, request, request.params.id);
+      const row = await setCloudPassword(
+        services.db,
+        services.clock,
+        target.tenant_id,
+        target.id,
+        Secret.of(request.body.password),
+      );
+      return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+    },
+  );
+
+  app.post(
+    '/api/v1/users/:id/unlock',
+    {
+      onRequest: credentials,
+      config: { audit: 'user.unlock' },
+      schema: {
+        tags: ['users'],
+        summary: "Clear a cloud-only user's sign-in lock.",
+        params: idParams,
+        response: { 200: userViewSchema },
+      },
+    },
+    async (request) => {
+      const target = await credentialTarget(services, request, request.params.id);
+      const row = await unlockCloudUser(services.db, services.clock, target.tenant_id, target.id);
+      return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+    },
+  );
+
+  app.put(
+    '/api/v1/users/:id/roles',
+    {
+      onRequest: requireAdmin(services, 'roles.write'),
+      config: { audit: 'user.roles_set' },
+      schema: {
+        tags: ['users'],
+        summary: "Replace a user's admin roles.",
+        params: idParams,
+        body: z.object({ roles: z.array(roleSchema).max(2) }),
+        response: { 200: userViewSchema },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.admin!;
+      const target = await getUser(services.db, tenantId, request.params.id);
+      request.auditTarget = { type: 'user', id: target.id, name: target.upn };
+      if (target.source !== 'cloud') {
+        // Synced users sign in by pass-through, which arrives with the agent (issue 4).
+        throw new FerryError('user_is_synced', 'admin roles need a cloud-only account for now');
+      }
+      const current = await rolesOf(services.db, tenantId, target.id);
+      const losesGlobal =
+        current.includes('global_admin') && !request.body.roles.includes('global_admin');
+      if (losesGlobal && (await countGlobalAdmins(services.db, tenantId)) <= 1) {
+        throw new FerryError('conflict', 'the tenant would have no global admin left');
+      }
+      await setRoles(services.db, tenantId, target.id, request.body.roles, services.clock.now());
+      return toUserView(target, await rolesOf(services.db, tenantId, target.id));
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import { FerryError } from '../util/ferry-error.js';
+import { installAuditHook } from './audit-hook.js';
+import { installErrorHandling } from './error-handler.js';
+import { installMetrics } from './metrics.js';
+import './request-context.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { bootstrapRoutes } from './routes/bootstrap.js';
+import { groupsRoutes } from './routes/groups.js';
+import { healthRoutes } from './routes/health.js';
+import { settingsRoutes } from './routes/settings.js';
+import { userCredentialRoutes } from './routes/user-credentials.js';
+import { userMethodRoutes } from './routes/user-methods.js';
+import { usersRoutes } from './routes/users.js';
+import type { Services } from './services.js';
+import {
+  zodSerializerCompiler,
+  zodToOpenApi,
+  zodValidatorCompiler,
+  type ZodApp,
+  type ZodTypeProvider,
+} from './zod-schemas.js';
+
+/** A route module: later subsystems (agents, sync) add theirs to `routeModules`. */
+export type RouteModule = (app: ZodApp, services: Services) => void;
+
+export const routeModules: readonly RouteModule[] = [
+  authRoutes,
+  bootstrapRoutes,
+  usersRoutes,
+  userCredentialRoutes,
+  userMethodRoutes,
+  groupsRoutes,
+  settingsRoutes,
+  auditRoutes,
+];
+
+/** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */
+export async function buildServer(services: Services, logger: Logger): Promise<ZodApp> {
+  const app = Fastify({
+    // pino's Logger is wider than Fastify's logger type; Fastify accepts it at runtime.
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: services.config.trustProxy,
+    genReqId: () => services.random.uuid(),
+    requestIdHeader: false,
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(zodSerializerCompiler);
+  app.decorateRequest('admin', null);
+  app.decorateRequest('auditTarget', null);
+  app.decorateRequest('auditDetail', null);
+  app.decorateRequest('errorCode', null);
+  installErrorHandling(app);
+
+  await app.register(helmet);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: services.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new FerryError('rate_limited', 'rate limit reached', {
+        retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Ferry cloud API', version: '1' },
+      tags: ['auth', 'users', 'methods', 'groups', 'settings', 'audit', 'ops'].map((name) => ({
+        name,
+      })),
+    },
+    transform: zodToOpenApi,
+  });
+  const metrics = installMetrics(app);
+  installAuditHook(app, services.audit);
+
+  healthRoutes(app, services, metrics);
+  for (const register of routeModules) register(app, services);
+  return app;
+}

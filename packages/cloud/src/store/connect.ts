@@ -1,0 +1,49 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Dialect } from './dialect.js';
+import { migrations } from './migrations/registry.js';
+import type { Database } from './tables.js';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE = 'ferry.sqlite';
+
+/** Opens PostgreSQL when a URL is given, else the embedded SQLite file under the data folder. */
+export function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Store {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const filePath = path.join(options.dataDir, SQLITE_FILE);
+  // Created 0600 up front: SQLite gives its -wal and -shm files the same mode.
+  if (!existsSync(filePath)) writeFileSync(filePath, '', { mode: 0o600 });
+  const file = new SQLite(filePath);
+  file.pragma('journal_mode = WAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Brings the schema to the latest migration; fails with the migration's own error. */
+export async function migrateToLatest(store: Store): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: () => Promise.resolve(migrations(store.dialect)) },
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** 0/1 columns to booleans and back (SQLite has no boolean type). */
+export const toBool = (value: number): boolean => value === 1;
+export const fromBool = (value: boolean): number => (value ? 1 : 0);

@@ -1,0 +1,3 @@
+export * from './connect.js';
+export * from './dialect.js';
+export * from './tables.js';

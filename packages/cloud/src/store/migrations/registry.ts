@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { coreMigration } from './0001-core.js';
+
+/**
+ * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
+ * appending an entry here; names sort by their number and are never renamed.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-core': coreMigration(dialect),
+  };
+}
