@@ -3,6 +3,7 @@
 // page fails CI.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderAgentConfigDoc } from '@ferry/agent';
 import { renderConfigDoc } from '@ferry/cloud';
 import { renderErrorsDoc } from '@ferry/protocol';
 
@@ -10,6 +11,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const pages: Record<string, () => string | Promise<string>> = {
   'docs/errors.md': renderErrorsDoc,
   'docs/config.md': renderConfigDoc,
+  'docs/agent-config.md': renderAgentConfigDoc,
 };
 
 for (const [file, render] of Object.entries(pages)) {

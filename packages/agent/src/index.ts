@@ -1,5 +1,6 @@
 export * from './directory/index.js';
 export * from './config/agent-config.js';
+export * from './config/agent-config-doc.js';
 export * from './state/agent-state.js';
 export * from './state/enroll.js';
 export * from './state/operation-journal.js';

@@ -1,8 +1,5 @@
-import { configKeys } from './keys.js';
-
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|');
-}
+import { renderConfigTable } from '@ferry/config';
+import { configSchema } from './schema.js';
 
 /** Renders docs/config.md from the config schema; a test keeps the committed page equal. */
 export function renderConfigDoc(): string {
@@ -18,16 +15,7 @@ export function renderConfigDoc(): string {
     'are never logged. An invalid value stops the cloud before it listens, with a message that',
     'names the key (exit code 78).',
     '',
-    '| Key | Variable | Type | Default | Description |',
-    '| --- | --- | --- | --- | --- |',
   ];
-  for (const info of configKeys()) {
-    const variable = info.secret ? `\`${info.env}\`, \`${info.env}_FILE\`` : `\`${info.env}\``;
-    const fallback = info.default === undefined ? '—' : `\`${JSON.stringify(info.default)}\``;
-    const secret = info.secret ? ' Secret.' : '';
-    lines.push(
-      `| \`${info.key}\` | ${variable} | ${cell(info.type)} | ${fallback} | ${cell(info.description)}${secret} |`,
-    );
-  }
+  lines.push(...renderConfigTable(configSchema));
   return lines.join('\n') + '\n';
 }

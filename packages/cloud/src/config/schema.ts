@@ -1,3 +1,4 @@
+import { key } from '@ferry/config';
 import { z } from 'zod';
 
 /**
@@ -5,15 +6,6 @@ import { z } from 'zod';
  * keys also accept `<ENV>_FILE` (a file holding the value) and are never printed.
  * docs/config.md is generated from this schema.
  */
-interface KeyMeta {
-  env: string;
-  secret?: boolean;
-}
-
-function key<T extends z.ZodType>(schema: T, description: string, meta: KeyMeta): T {
-  return schema.meta({ description, ...meta }) as T;
-}
-
 const minutes = (max: number) => z.number().int().min(1).max(max);
 
 export const configSchema = z

@@ -1,0 +1,22 @@
+import { renderConfigTable } from '@ferry/config';
+import { agentConfigSchema } from './agent-config.js';
+
+/** Renders docs/agent-config.md from the agent's config schema; a test keeps them equal. */
+export function renderAgentConfigDoc(): string {
+  return (
+    [
+      '# Agent configuration',
+      '',
+      'Generated from `packages/agent/src/config/agent-config.ts` by `npm run docs`; a test fails',
+      'when this page and the schema differ.',
+      '',
+      'Each setting comes from its default, then from the JSON or YAML file named by',
+      '`FERRY_AGENT_CONFIG`, then from its environment variable (lists: comma-separated).',
+      'Secret settings also accept `<VARIABLE>_FILE`. The cloud URL and the agent identity are',
+      'not settings: `ferry-agent enroll` writes them into the state folder. An invalid value',
+      'stops the agent with a message naming the key (exit code 78).',
+      '',
+      ...renderConfigTable(agentConfigSchema),
+    ].join('\n') + '\n'
+  );
+}
