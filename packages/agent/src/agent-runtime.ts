@@ -42,11 +42,13 @@ export async function startAgent(
     try {
       const dse = await connector.rootDse();
       const policy = await connector.domainPolicy();
+      const fineGrainedPolicies = await connector.countFineGrainedPolicies();
       return {
         directoryReachable: true,
         passwordWritebackEnabled: config.passwordWriteback,
         ...(dse.dnsHostName ? { domainController: dse.dnsHostName } : {}),
         policy,
+        ...(fineGrainedPolicies === undefined ? {} : { fineGrainedPolicies }),
       };
     } catch (error) {
       return {

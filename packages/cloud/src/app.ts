@@ -15,6 +15,12 @@ import { migrateToLatest, openStore, type Store } from './store/connect.js';
 import { systemClock, systemRandom, type Clock, type Random } from './util/clock.js';
 import { Secret } from '@ferry/protocol';
 import { sql } from 'kysely';
+import { AgentGateway } from './relay/agent-gateway.js';
+import { AgentSessions } from './relay/agent-sessions.js';
+import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
+import { OperationRelay } from './relay/operation-relay.js';
+import { PostgresBus } from './relay/postgres-bus.js';
+import { LocalBus, type RelayBus } from './relay/relay-bus.js';
 
 export interface CloudOptions {
   readonly config: Config;
@@ -28,6 +34,8 @@ export interface Cloud {
   readonly server: ZodApp;
   readonly store: Store;
   readonly services: Services;
+  /** This node's name among nodes sharing one PostgreSQL. */
+  readonly nodeId: string;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting requests, drains, and closes the store. */
@@ -47,10 +55,47 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   );
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let draining = false;
+  const closers: Array<() => Promise<void>> = [];
   try {
     logger.info({ config: redactConfig(config), store: store.dialect }, 'cloud starting');
     await migrateToLatest(store);
     const defaultTenantId = await ensureDefaultTenant(store.db, clock, random);
+    const box = new SecretBox(key, random);
+    const nodeId = config.nodeId ?? random.uuid();
+    // Several nodes route agent work through PostgreSQL; SQLite means one node.
+    const bus: RelayBus = config.databaseUrl
+      ? await PostgresBus.open(config.databaseUrl, logger)
+      : new LocalBus();
+    const sessions = new AgentSessions();
+    const signingKey = await loadCloudSigningKey(store.db, box, clock);
+    const relay = new OperationRelay({
+      db: store.db,
+      bus,
+      sessions,
+      nodeId,
+      signingKey: signingKey.privateKey,
+      clock,
+      random,
+      log: logger,
+      timeoutMs: config.operationTimeoutSeconds * 1000,
+      agentStaleMs: config.agentHeartbeatSeconds * 3000,
+    });
+    const gateway = new AgentGateway({
+      db: store.db,
+      bus,
+      sessions,
+      relay,
+      nodeId,
+      clock,
+      random,
+      log: logger,
+      heartbeatSeconds: config.agentHeartbeatSeconds,
+    });
+    closers.push(
+      () => gateway.close(),
+      async () => relay.close(),
+      () => bus.close(),
+    );
     const services: Services = {
       config,
       db: store.db,
@@ -58,7 +103,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       random,
       audit: new AuditLog(store.db, clock, random),
       sessions: new Sessions(store.db, clock, random, config.sessionMinutes),
-      methods: new VerificationMethods(store.db, clock, random, new SecretBox(key, random)),
+      methods: new VerificationMethods(store.db, clock, random, box),
+      relay,
+      bus,
+      nodeId,
+      cloudSigningKey: signingKey.publicJwk,
       defaultTenantId,
       ready: async () => {
         if (draining) return false;
@@ -71,21 +120,27 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       },
     };
     const server = await buildServer(services, logger);
+    server.server.on('upgrade', (request, socket, head) => {
+      if (!gateway.handleUpgrade(request, socket, head)) socket.destroy();
+    });
     return {
       server,
       store,
       services,
+      nodeId,
       listen: async () => {
         const address = await server.listen({ host: config.host, port: config.port });
         return address;
       },
       close: async () => {
         draining = true;
+        for (const close of closers.splice(0)) await close();
         await server.close();
         await store.close();
       },
     };
   } catch (error) {
+    for (const close of closers.splice(0)) await close().catch(() => undefined);
     await store.close();
     throw error;
   }

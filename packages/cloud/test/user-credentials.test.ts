@@ -108,10 +108,14 @@ for (const backend of backends) {
           lockedOut: false,
         },
       );
+      // A synced user's password is AD's: with no agent online the cloud says so.
       const reset = await admin.post(`/api/v1/users/${synced.id}/password`, {
         password: h.password(),
       });
-      assert.equal(reset.json.error.code, 'user_is_synced');
+      assert.equal(reset.status, 503);
+      assert.equal(reset.json.error.code, 'agent_unavailable');
+      const unlock = await admin.post(`/api/v1/users/${synced.id}/unlock`, {});
+      assert.equal(unlock.json.error.code, 'agent_unavailable');
     });
 
     test('roles: grant and revoke, and the last global admin cannot be demoted', async () => {

@@ -239,6 +239,46 @@ const apiEntries = {
     message: 'The service is starting or stopping. Try again in a moment.',
     operatorHint: 'Readiness failed: the store did not answer, or the node is shutting down.',
   },
+  protocol_incompatible: {
+    kind: 'api',
+    httpStatus: 400,
+    message: 'This agent version cannot talk to this cloud. Update the agent.',
+    operatorHint:
+      'The agent protocol version is outside the range this cloud supports; the message names both.',
+  },
+  enrollment_token_invalid: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'The enrollment token is not valid. Create a new one in the Admin center.',
+    operatorHint:
+      'Unknown, already used or expired one-time enrollment token (all three answer alike).',
+  },
+  agent_unknown: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'This agent is not registered with the cloud. Enroll it again.',
+    operatorHint: 'The agent id in hello is not in this cloud (removed, or enrolled elsewhere).',
+  },
+  agent_disabled: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'This agent has been disabled by an administrator.',
+    operatorHint: 'An admin disabled the agent; enable it in the Agents list to let it connect.',
+  },
+  proof_invalid: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'The agent could not prove its identity.',
+    operatorHint:
+      "The proof was not signed by the agent's registered key (wrong, revoked or rotated key) or not over this session's nonce.",
+  },
+  message_invalid: {
+    kind: 'api',
+    httpStatus: 400,
+    message: 'The agent sent a message the cloud does not understand.',
+    operatorHint:
+      'A WebSocket frame failed the protocol schema or came out of order; the connection is closed.',
+  },
   internal_error: {
     kind: 'api',
     httpStatus: 500,

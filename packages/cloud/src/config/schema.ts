@@ -74,6 +74,26 @@ export const configSchema = z
       'Lifetime of the one-time bootstrap link printed at first start.',
       { env: 'FERRY_BOOTSTRAP_LINK_MINUTES' },
     ),
+    operationTimeoutSeconds: key(
+      z.number().int().min(1).max(600).default(30),
+      'How long a password operation waits for an agent; past it the operation expires and is never applied.',
+      { env: 'FERRY_OPERATION_TIMEOUT_SECONDS' },
+    ),
+    agentHeartbeatSeconds: key(
+      z.number().int().min(1).max(300).default(15),
+      'Interval of agent heartbeats; an agent silent for three intervals counts as offline.',
+      { env: 'FERRY_AGENT_HEARTBEAT_SECONDS' },
+    ),
+    enrollmentTokenMinutes: key(
+      minutes(7 * 24 * 60).default(60),
+      'Lifetime of a one-time agent enrollment token.',
+      { env: 'FERRY_ENROLLMENT_TOKEN_MINUTES' },
+    ),
+    nodeId: key(
+      z.string().min(1).max(64).optional(),
+      'Name of this cloud node among several sharing one PostgreSQL (default: random per start).',
+      { env: 'FERRY_NODE_ID' },
+    ),
   })
   .strict();
 

@@ -13,7 +13,9 @@ export type Right =
   | 'roles.write'
   | 'settings.read'
   | 'settings.write'
-  | 'audit.read';
+  | 'audit.read'
+  | 'agents.read'
+  | 'agents.manage';
 
 const rightsOf: Record<AdminRole, ReadonlySet<Right>> = {
   global_admin: new Set<Right>([
@@ -25,8 +27,15 @@ const rightsOf: Record<AdminRole, ReadonlySet<Right>> = {
     'settings.read',
     'settings.write',
     'audit.read',
+    'agents.read',
+    'agents.manage',
   ]),
-  helpdesk_admin: new Set<Right>(['directory.read', 'users.credentials', 'settings.read']),
+  helpdesk_admin: new Set<Right>([
+    'directory.read',
+    'users.credentials',
+    'settings.read',
+    'agents.read',
+  ]),
 };
 
 export function hasRight(roles: readonly AdminRole[], right: Right): boolean {

@@ -1,3 +1,4 @@
+import { ruleViolationSchema } from '@ferry/protocol';
 import { z } from 'zod';
 
 /** The one error shape of the API: `{ error: { code, message, issues?, requestId } }`. */
@@ -7,6 +8,7 @@ export const errorBodySchema = z.object({
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     retryAfter: z.number().int().optional(),
+    rules: z.array(ruleViolationSchema).optional(),
     requestId: z.string(),
   }),
 });

@@ -32,6 +32,7 @@ export function sendError(
       message: errorEntry(failure.code).message,
       ...(failure.issues ? { issues: [...failure.issues] } : {}),
       ...(failure.retryAfterSeconds ? { retryAfter: failure.retryAfterSeconds } : {}),
+      ...(failure.rules ? { rules: [...failure.rules] } : {}),
       requestId: request.id,
     },
   };

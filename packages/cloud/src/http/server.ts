@@ -12,8 +12,10 @@ import './request-context.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { bootstrapRoutes } from './routes/bootstrap.js';
+import { agentsRoutes } from './routes/agents.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
+import { selfServiceRoutes } from './routes/self-service.js';
 import { settingsRoutes } from './routes/settings.js';
 import { userCredentialRoutes } from './routes/user-credentials.js';
 import { userMethodRoutes } from './routes/user-methods.js';
@@ -39,6 +41,8 @@ export const routeModules: readonly RouteModule[] = [
   groupsRoutes,
   settingsRoutes,
   auditRoutes,
+  agentsRoutes,
+  selfServiceRoutes,
 ];
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */
@@ -73,7 +77,17 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Ferry cloud API', version: '1' },
-      tags: ['auth', 'users', 'methods', 'groups', 'settings', 'audit', 'ops'].map((name) => ({
+      tags: [
+        'auth',
+        'users',
+        'methods',
+        'groups',
+        'settings',
+        'audit',
+        'agents',
+        'self-service',
+        'ops',
+      ].map((name) => ({
         name,
       })),
     },

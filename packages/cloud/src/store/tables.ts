@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { RelayDatabase } from '../relay/relay-tables.js';
 
 /**
  * Row types of the store. Portable across SQLite and PostgreSQL: times are ISO-8601 UTC text
@@ -122,7 +123,7 @@ export interface AuditEventsTable {
   detail_json: string | null;
 }
 
-export interface Database {
+export interface Database extends RelayDatabase {
   tenants: TenantsTable;
   users: UsersTable;
   groups: GroupsTable;

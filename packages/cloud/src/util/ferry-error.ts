@@ -1,4 +1,4 @@
-import { errorEntry, type ErrorCode } from '@ferry/protocol';
+import { errorEntry, type ErrorCode, type RuleViolation } from '@ferry/protocol';
 
 export interface ValidationIssue {
   readonly path: string;
@@ -14,16 +14,23 @@ export class FerryError extends Error {
   readonly code: ErrorCode;
   readonly issues: readonly ValidationIssue[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** For `policy_violation`: each broken password rule, as typed feedback. */
+  readonly rules: readonly RuleViolation[] | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    extra: { issues?: readonly ValidationIssue[]; retryAfterSeconds?: number } = {},
+    extra: {
+      issues?: readonly ValidationIssue[];
+      retryAfterSeconds?: number;
+      rules?: readonly RuleViolation[];
+    } = {},
   ) {
     super(detail ?? errorEntry(code).operatorHint);
     this.code = code;
     this.issues = extra.issues;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.rules = extra.rules;
   }
 
   get httpStatus(): number {

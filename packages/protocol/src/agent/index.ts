@@ -3,3 +3,4 @@ export * from './protocol-version.js';
 export * from './operation.js';
 export * from './messages.js';
 export * from './envelope.js';
+export * from './sync.js';

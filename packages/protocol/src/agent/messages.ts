@@ -16,6 +16,8 @@ export const agentStatusSchema = z.object({
   passwordWritebackEnabled: z.boolean(),
   domainController: z.string().max(512).optional(),
   policy: directoryPolicySchema.optional(),
+  /** How many fine-grained policies exist; 0 means the domain policy is everyone's. */
+  fineGrainedPolicies: z.number().int().min(0).optional(),
   problem: z.string().max(2000).optional(),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;

@@ -281,6 +281,28 @@ export class AdConnector implements DirectoryConnector {
     return policy;
   }
 
+  /**
+   * How many fine-grained policies the domain has (0: the domain policy is everyone's, so
+   * the cloud may check it before dispatch); undefined when the container is not readable.
+   */
+  async countFineGrainedPolicies(): Promise<number | undefined> {
+    const container = `CN=Password Settings Container,CN=System,${this.#config.baseDn}`;
+    try {
+      const { searchEntries } = await this.#pool.run(
+        (client) =>
+          client.search(container, {
+            scope: 'one',
+            filter: '(objectClass=msDS-PasswordSettings)',
+            attributes: ['cn'],
+          }),
+        true,
+      );
+      return searchEntries.length;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Forget cached policies (after an admin changed them, or for a fresh report). */
   clearPolicyCache(): void {
     this.#policyCache.clear();

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { countGlobalAdmins, rolesOf, setRoles } from '../../directory/roles.js';
 import { toUserView } from '../../directory/user-view.js';
 import { getUser, setCloudPassword, unlockCloudUser } from '../../directory/users.js';
+import { outcomeError } from '../../relay/outcome-error.js';
+import { writeback } from '../../relay/password-writeback.js';
+import type { UserRow } from '../../store/tables.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { requireAdmin } from '../authenticate.js';
 import { idParams, password, roleSchema, userViewSchema } from '../schemas.js';
@@ -21,14 +24,32 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       config: { audit: 'user.password_reset' },
       schema: {
         tags: ['users'],
-        summary: "Set a cloud-only user's password (helpdesk admins: non-admins only).",
+        summary:
+          "Set a user's password (helpdesk admins: non-admins only). For a synced user the agent writes it to AD and AD's answer comes back.",
         params: idParams,
-        body: z.object({ password }),
+        body: z
+          .object({
+            password,
+            mustChangeAtNextLogon: z.boolean().optional(),
+            unlock: z.boolean().optional(),
+          })
+          .strict(),
         response: { 200: userViewSchema },
       },
     },
     async (request) => {
       const target = await credentialTarget(services, request, request.params.id);
+      if (target.source === 'synced') {
+        const { mustChangeAtNextLogon, unlock } = request.body;
+        return synced(request, target, {
+          kind: 'admin_reset',
+          newPassword: Secret.of(request.body.password),
+          options: {
+            ...(mustChangeAtNextLogon === undefined ? {} : { mustChangeAtNextLogon }),
+            ...(unlock === undefined ? {} : { unlock }),
+          },
+        });
+      }
       const row = await setCloudPassword(
         services.db,
         services.clock,
@@ -47,17 +68,40 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       config: { audit: 'user.unlock' },
       schema: {
         tags: ['users'],
-        summary: "Clear a cloud-only user's sign-in lock.",
+        summary: "Unlock a user (a synced user's AD account, through the agent).",
         params: idParams,
         response: { 200: userViewSchema },
       },
     },
     async (request) => {
       const target = await credentialTarget(services, request, request.params.id);
+      if (target.source === 'synced') return synced(request, target, { kind: 'unlock' });
       const row = await unlockCloudUser(services.db, services.clock, target.tenant_id, target.id);
       return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
     },
   );
+
+  /** Runs the operation through the agent; answers the fresh user view, or AD's refusal. */
+  async function synced(
+    request: { admin: { userId: string } | null; auditDetail: unknown },
+    target: UserRow,
+    operation: Pick<Parameters<typeof writeback>[1], 'kind' | 'newPassword' | 'options'>,
+  ) {
+    const result = await writeback(services, {
+      ...operation,
+      user: target,
+      selfService: false,
+      requestedBy: request.admin?.userId ?? null,
+    });
+    request.auditDetail = {
+      operationId: result.operationId ?? null,
+      agentId: result.agentId ?? null,
+      outcome: result.outcome.code,
+    };
+    if (result.outcome.code !== 'applied') throw outcomeError(result.outcome);
+    const row = await getUser(services.db, target.tenant_id, target.id);
+    return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+  }
 
   app.put(
     '/api/v1/users/:id/roles',

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { coreMigration } from './0001-core.js';
+import { agentsMigration } from './0002-agents.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -9,5 +10,6 @@ import { coreMigration } from './0001-core.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-core': coreMigration(dialect),
+    '0002-agents': agentsMigration(),
   };
 }

@@ -1,0 +1,306 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  agentMessageSchema,
+  AGENT_PROTOCOL_VERSION,
+  errorEntry,
+  importKey,
+  isSupportedProtocol,
+  SIGNING_ALG,
+  SUPPORTED_AGENT_PROTOCOL,
+  verifyProof,
+  type AgentMessage,
+  type CloudMessage,
+  type ErrorCode,
+} from '@ferry/protocol';
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Clock, Random } from '../util/clock.js';
+import { claimOperation, completeOperation } from './agent-store.js';
+import type { AgentSession, AgentSessions } from './agent-sessions.js';
+import type { OperationRelay } from './operation-relay.js';
+import type { RelayBus } from './relay-bus.js';
+import type { Database } from '../store/tables.js';
+
+export const GATEWAY_PATH = '/agent/v1/connect';
+const HANDSHAKE_MS = 10_000;
+
+export interface GatewayOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: RelayBus;
+  readonly sessions: AgentSessions;
+  readonly relay: OperationRelay;
+  readonly nodeId: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly log: Logger;
+  readonly heartbeatSeconds: number;
+}
+
+type Phase =
+  | { readonly name: 'hello' }
+  | {
+      readonly name: 'proof';
+      readonly agentId: string;
+      readonly tenantId: string;
+      readonly nonce: string;
+      readonly keys: JWK[];
+    }
+  | { readonly name: 'online'; readonly session: AgentSession };
+
+/**
+ * The cloud end of the agents' WebSockets. An agent says hello, signs the nonce it is given
+ * with its registered key, and only then may report status, claim operations and send
+ * results. Anything out of order or malformed closes the socket.
+ */
+export class AgentGateway {
+  readonly #options: GatewayOptions;
+  readonly #server = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  readonly #unsubscribe: () => void;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    this.#server.on('connection', (socket: WebSocket) => this.#accept(socket));
+    this.#unsubscribe = options.bus.subscribe((message) => {
+      if (message.type !== 'disconnect_agent') return;
+      this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
+    });
+  }
+
+  /** Handles an HTTP upgrade; false when the path is not the gateway's. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== GATEWAY_PATH) return false;
+    this.#server.handleUpgrade(request, socket, head, (ws) =>
+      this.#server.emit('connection', ws, request),
+    );
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    for (const session of this.#options.sessions.all()) session.close(1001, 'cloud node stopping');
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #accept(socket: WebSocket): void {
+    let phase: Phase = { name: 'hello' };
+    const deadline = setTimeout(
+      () => refuse('message_invalid', 'no proof of identity in time'),
+      HANDSHAKE_MS,
+    );
+    const send = (message: CloudMessage): void => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    const refuse = (code: ErrorCode, detail: string): void => {
+      clearTimeout(deadline);
+      this.#options.log.warn({ code, detail }, 'agent gateway: refused');
+      send({ type: 'refused', code, message: `${errorEntry(code).message} (${detail})` });
+      socket.close(4001, code);
+    };
+    let queue = Promise.resolve();
+    socket.on('message', (data) => {
+      // One message at a time, in order: a claim must not overtake the proof.
+      queue = queue
+        .then(async () => {
+          let message: AgentMessage;
+          try {
+            message = agentMessageSchema.parse(JSON.parse(data.toString()));
+          } catch {
+            refuse('message_invalid', 'malformed message');
+            return;
+          }
+          phase = await this.#step(phase, message, { send, refuse, socket, deadline });
+        })
+        .catch((error: unknown) => {
+          this.#options.log.error({ err: error }, 'agent gateway: message handling failed');
+          socket.close(1011, 'internal error');
+        });
+    });
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      if (phase.name === 'online') void this.#disconnected(phase.session);
+    });
+  }
+
+  async #step(
+    phase: Phase,
+    message: AgentMessage,
+    io: {
+      send: (m: CloudMessage) => void;
+      refuse: (c: ErrorCode, d: string) => void;
+      socket: WebSocket;
+      deadline: NodeJS.Timeout;
+    },
+  ): Promise<Phase> {
+    const { db, clock, random } = this.#options;
+    if (phase.name === 'hello') {
+      if (message.type !== 'hello') return (io.refuse('message_invalid', 'expected hello'), phase);
+      if (!isSupportedProtocol(message.protocolVersion)) {
+        io.refuse(
+          'protocol_incompatible',
+          `agent speaks ${message.protocolVersion}, cloud supports ${SUPPORTED_AGENT_PROTOCOL.min}..${SUPPORTED_AGENT_PROTOCOL.max}`,
+        );
+        return phase;
+      }
+      const agent = await db
+        .selectFrom('agents')
+        .selectAll()
+        .where('id', '=', message.agentId)
+        .executeTakeFirst();
+      if (!agent) return (io.refuse('agent_unknown', `agent ${message.agentId}`), phase);
+      if (agent.status !== 'active')
+        return (io.refuse('agent_disabled', `agent ${agent.id}`), phase);
+      const nonce = random.bytes(32).toString('base64url');
+      io.send({ type: 'challenge', nonce, protocolVersion: AGENT_PROTOCOL_VERSION });
+      const keys = [agent.signing_key_json, agent.next_signing_key_json].filter(
+        (k): k is string => k !== null,
+      );
+      await db
+        .updateTable('agents')
+        .set({ version: message.agentVersion })
+        .where('id', '=', agent.id)
+        .execute();
+      return {
+        name: 'proof',
+        agentId: agent.id,
+        tenantId: agent.tenant_id,
+        nonce,
+        keys: keys.map((k) => JSON.parse(k) as JWK),
+      };
+    }
+    if (phase.name === 'proof') {
+      if (message.type !== 'proof') return (io.refuse('message_invalid', 'expected proof'), phase);
+      let proven = false;
+      for (const jwk of phase.keys) {
+        if (
+          await verifyProof(await importKey(jwk, SIGNING_ALG), message.jws, {
+            nonce: phase.nonce,
+            agentId: phase.agentId,
+          })
+        ) {
+          proven = true;
+        }
+      }
+      if (!proven) return (io.refuse('proof_invalid', `agent ${phase.agentId}`), phase);
+      clearTimeout(io.deadline);
+      const session = this.#online(phase.agentId, phase.tenantId, io.socket, io.send);
+      const now = clock.now().toISOString();
+      await db
+        .updateTable('agents')
+        .set({ node_id: this.#options.nodeId, connected_at: now, last_seen_at: now })
+        .where('id', '=', phase.agentId)
+        .execute();
+      io.send({
+        type: 'accepted',
+        sessionId: session.sessionId,
+        heartbeatSeconds: this.#options.heartbeatSeconds,
+      });
+      this.#options.log.info({ agentId: phase.agentId }, 'agent gateway: agent online');
+      return { name: 'online', session };
+    }
+    await this.#onlineMessage(phase.session, message, io.send);
+    return phase;
+  }
+
+  #online(
+    agentId: string,
+    tenantId: string,
+    socket: WebSocket,
+    send: (m: CloudMessage) => void,
+  ): AgentSession {
+    const session: AgentSession = {
+      agentId,
+      tenantId,
+      sessionId: this.#options.random.uuid(),
+      inFlight: new Set(),
+      send,
+      close: (code, reason) => socket.close(code, reason),
+    };
+    this.#options.sessions.add(session)?.close(4000, 'replaced by a newer connection');
+    return session;
+  }
+
+  async #onlineMessage(
+    session: AgentSession,
+    message: AgentMessage,
+    send: (m: CloudMessage) => void,
+  ): Promise<void> {
+    const { db, clock } = this.#options;
+    const now = clock.now();
+    switch (message.type) {
+      case 'status':
+        await db
+          .updateTable('agents')
+          .set({ status_json: JSON.stringify(message.status), last_seen_at: now.toISOString() })
+          .where('id', '=', session.agentId)
+          .execute();
+        return;
+      case 'heartbeat':
+        await db
+          .updateTable('agents')
+          .set({ last_seen_at: now.toISOString() })
+          .where('id', '=', session.agentId)
+          .execute();
+        return;
+      case 'claim': {
+        const granted = await claimOperation(db, {
+          tenantId: session.tenantId,
+          agentId: session.agentId,
+          operationId: message.operationId,
+          passwordLastSet: message.passwordLastSet,
+          now,
+        });
+        send({
+          type: 'claim_answer',
+          operationId: message.operationId,
+          granted,
+          ...(granted ? {} : { reason: 'taken or expired' }),
+        });
+        return;
+      }
+      case 'result': {
+        session.inFlight.delete(message.operationId);
+        const recorded = await completeOperation(db, {
+          tenantId: session.tenantId,
+          agentId: session.agentId,
+          operationId: message.operationId,
+          outcome: message.outcome,
+          now,
+        });
+        if (recorded)
+          await this.#options.bus.publish({
+            type: 'result',
+            operationId: message.operationId,
+            outcome: message.outcome,
+          });
+        return;
+      }
+      default:
+        session.close(4001, 'message_invalid');
+    }
+  }
+
+  async #disconnected(session: AgentSession): Promise<void> {
+    if (!this.#options.sessions.remove(session)) return;
+    const { db, bus, log } = this.#options;
+    await db
+      .updateTable('agents')
+      .set({ node_id: null })
+      .where('id', '=', session.agentId)
+      .where('node_id', '=', this.#options.nodeId)
+      .execute();
+    log.info(
+      { agentId: session.agentId, inFlight: session.inFlight.size },
+      'agent gateway: agent offline',
+    );
+    if (session.inFlight.size > 0) {
+      await bus.publish({
+        type: 'agent_lost',
+        agentId: session.agentId,
+        operationIds: [...session.inFlight],
+      });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { CloudMessage } from '@ferry/protocol';
+
+/** One authenticated agent socket held by this node. */
+export interface AgentSession {
+  readonly agentId: string;
+  readonly tenantId: string;
+  readonly sessionId: string;
+  readonly inFlight: Set<string>;
+  send(message: CloudMessage): void;
+  close(code: number, reason: string): void;
+}
+
+/** The agents connected to this node, by agent id (a reconnect replaces the old socket). */
+export class AgentSessions {
+  readonly #sessions = new Map<string, AgentSession>();
+
+  add(session: AgentSession): AgentSession | undefined {
+    const previous = this.#sessions.get(session.agentId);
+    this.#sessions.set(session.agentId, session);
+    return previous;
+  }
+
+  remove(session: AgentSession): boolean {
+    if (this.#sessions.get(session.agentId) !== session) return false;
+    this.#sessions.delete(session.agentId);
+    return true;
+  }
+
+  get(agentId: string): AgentSession | undefined {
+    return this.#sessions.get(agentId);
+  }
+
+  all(): AgentSession[] {
+    return [...this.#sessions.values()];
+  }
+}

@@ -1,0 +1,110 @@
+import type { AgentStatus, DirectoryPolicy, Outcome } from '@ferry/protocol';
+import type { JWK } from 'jose';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../store/tables.js';
+import type { AgentsTable } from './relay-tables.js';
+
+export type AgentRow = Selectable<AgentsTable>;
+
+/** An agent as the relay chooses among them: online, with its last reported status. */
+export interface OnlineAgent {
+  readonly id: string;
+  readonly nodeId: string;
+  readonly encryptionKey: JWK;
+  readonly status: AgentStatus | undefined;
+}
+
+export function parseStatus(row: Pick<AgentRow, 'status_json'>): AgentStatus | undefined {
+  return row.status_json ? (JSON.parse(row.status_json) as AgentStatus) : undefined;
+}
+
+export function reportedPolicy(row: Pick<AgentRow, 'status_json'>): DirectoryPolicy | undefined {
+  return parseStatus(row)?.policy;
+}
+
+/**
+ * Agents of a tenant that hold a socket on some node and were heard from recently. A node
+ * that died without saying so leaves `node_id` set; `last_seen_at` ages it out.
+ */
+export async function onlineAgents(
+  db: Kysely<Database>,
+  tenantId: string,
+  seenSince: Date,
+): Promise<OnlineAgent[]> {
+  const rows = await db
+    .selectFrom('agents')
+    .select(['id', 'node_id', 'encryption_key_json', 'status_json'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'active')
+    .where('node_id', 'is not', null)
+    .where('last_seen_at', '>=', seenSince.toISOString())
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    nodeId: row.node_id!,
+    encryptionKey: JSON.parse(row.encryption_key_json) as JWK,
+    status: parseStatus(row),
+  }));
+}
+
+/** The agent's claim: granted only while the operation is pending and not expired. */
+export async function claimOperation(
+  db: Kysely<Database>,
+  claim: {
+    tenantId: string;
+    agentId: string;
+    operationId: string;
+    passwordLastSet: string | undefined;
+    now: Date;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('operations')
+    .set((eb) => ({
+      state: 'claimed',
+      agent_id: claim.agentId,
+      attempts: eb('attempts', '+', 1),
+      prior_pwd_last_set: eb.fn.coalesce(
+        'prior_pwd_last_set',
+        eb.val(claim.passwordLastSet ?? null),
+      ),
+    }))
+    .where('id', '=', claim.operationId)
+    .where('tenant_id', '=', claim.tenantId)
+    .where('state', '=', 'pending')
+    .where('expires_at', '>', claim.now.toISOString())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records an agent's outcome once; a second or a stranger's result changes nothing. */
+export async function completeOperation(
+  db: Kysely<Database>,
+  done: { tenantId: string; agentId: string; operationId: string; outcome: Outcome; now: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('operations')
+    .set({
+      state: 'done',
+      agent_id: done.agentId,
+      outcome_code: done.outcome.code,
+      outcome_json: JSON.stringify(done.outcome),
+      completed_at: done.now.toISOString(),
+    })
+    .where('id', '=', done.operationId)
+    .where('tenant_id', '=', done.tenantId)
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'pending'),
+        eb.and([eb('state', '=', 'claimed'), eb('agent_id', '=', done.agentId)]),
+      ]),
+    )
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await db
+    .updateTable('agents')
+    .set((eb) => ({ operations_served: eb('operations_served', '+', 1) }))
+    .where('id', '=', done.agentId)
+    .execute();
+  return true;
+}

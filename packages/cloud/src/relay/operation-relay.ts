@@ -1,0 +1,299 @@
+import {
+  encryptSecrets,
+  importKey,
+  ENCRYPTION_ALG,
+  signOperation,
+  type OperationKind,
+  type OperationRequest,
+  type OperationSecrets,
+  type Outcome,
+  type UserReference,
+} from '@ferry/protocol';
+import type { CryptoKey } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock, Random } from '../util/clock.js';
+import { onlineAgents, type OnlineAgent } from './agent-store.js';
+import type { AgentSessions } from './agent-sessions.js';
+import type { BusMessage, RelayBus } from './relay-bus.js';
+import type { Database } from '../store/tables.js';
+
+export interface RelayRequest {
+  readonly tenantId: string;
+  readonly kind: OperationKind;
+  readonly target: UserReference;
+  readonly options?: { readonly unlock?: boolean; readonly mustChangeAtNextLogon?: boolean };
+  readonly secrets: OperationSecrets;
+  readonly requestedBy?: string | null | undefined;
+}
+
+export interface RelayResult {
+  readonly operationId: string;
+  readonly agentId: string | undefined;
+  readonly outcome: Outcome;
+}
+
+export interface RelayOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: RelayBus;
+  readonly sessions: AgentSessions;
+  readonly nodeId: string;
+  readonly signingKey: CryptoKey;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly log: Logger;
+  /** How long a user waits at most; also the operation's expiry. */
+  readonly timeoutMs: number;
+  /** An agent not heard from for this long counts as offline. */
+  readonly agentStaleMs: number;
+}
+
+const WRITES: ReadonlySet<OperationKind> = new Set([
+  'sspr_reset',
+  'admin_reset',
+  'change',
+  'unlock',
+]);
+
+type Waiter = {
+  readonly agentId: string;
+  resolve(event: { kind: 'result'; outcome: Outcome } | { kind: 'lost' }): void;
+};
+
+/**
+ * Hands a password operation to an online agent of the tenant and waits for its outcome.
+ * Agents serve active-active: each operation goes to one of them at random; if that agent's
+ * socket drops, the operation goes to another, which first checks whether the first one's
+ * write already landed. An operation past its expiry is never claimed, so never applied.
+ */
+export class OperationRelay {
+  readonly #options: RelayOptions;
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: RelayOptions) {
+    this.#options = options;
+    this.#unsubscribe = options.bus.subscribe((message) => this.#onBus(message));
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const waiter of this.#waiters.values()) waiter.resolve({ kind: 'lost' });
+  }
+
+  async submit(request: RelayRequest): Promise<RelayResult> {
+    const { db, clock, random, timeoutMs, agentStaleMs } = this.#options;
+    const now = clock.now();
+    const isWrite = WRITES.has(request.kind);
+    const online = await onlineAgents(db, request.tenantId, new Date(now.getTime() - agentStaleMs));
+    const pick = chooseCandidates(online, isWrite);
+    const operationId = random.uuid();
+    if ('outcome' in pick) return { operationId, agentId: undefined, outcome: pick.outcome };
+
+    const expiresAt = new Date(now.getTime() + timeoutMs);
+    await db
+      .insertInto('operations')
+      .values({
+        id: operationId,
+        tenant_id: request.tenantId,
+        kind: request.kind,
+        target_json: JSON.stringify(request.target),
+        requested_by: request.requestedBy ?? null,
+        state: 'pending',
+        agent_id: null,
+        attempts: 0,
+        prior_pwd_last_set: null,
+        outcome_code: null,
+        outcome_json: null,
+        created_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+        completed_at: null,
+      })
+      .execute();
+
+    const tried = new Set<string>();
+    let candidates = pick.agents;
+    for (;;) {
+      const agent = candidates.find((candidate) => !tried.has(candidate.id));
+      if (!agent) break;
+      tried.add(agent.id);
+      const event = await this.#attempt(request, operationId, expiresAt, agent);
+      if (event.kind === 'result') {
+        return { operationId, agentId: agent.id, outcome: event.outcome };
+      }
+      if (event.kind === 'timeout') break;
+      // The agent went away: put the operation back for another agent, keeping what the
+      // first one saw of the user so the next can tell whether its write landed.
+      await db
+        .updateTable('operations')
+        .set({ state: 'pending', agent_id: null })
+        .where('id', '=', operationId)
+        .where('state', '=', 'claimed')
+        .where('agent_id', '=', agent.id)
+        .execute();
+      const refreshed = await onlineAgents(
+        db,
+        request.tenantId,
+        new Date(clock.now().getTime() - agentStaleMs),
+      );
+      const next = chooseCandidates(refreshed, isWrite);
+      candidates = 'agents' in next ? next.agents : [];
+    }
+    return { operationId, agentId: undefined, outcome: await this.#expire(operationId) };
+  }
+
+  async #attempt(
+    request: RelayRequest,
+    operationId: string,
+    expiresAt: Date,
+    agent: OnlineAgent,
+  ): Promise<{ kind: 'result'; outcome: Outcome } | { kind: 'lost' } | { kind: 'timeout' }> {
+    const { db, clock, signingKey } = this.#options;
+    const row = await db
+      .selectFrom('operations')
+      .select(['prior_pwd_last_set', 'state', 'outcome_json'])
+      .where('id', '=', operationId)
+      .executeTakeFirstOrThrow();
+    if (row.state === 'done' && row.outcome_json) {
+      return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
+    }
+    const operation: OperationRequest = {
+      id: operationId,
+      kind: request.kind,
+      tenantId: request.tenantId,
+      agentId: agent.id,
+      target: request.target,
+      options: { ...request.options },
+      issuedAt: clock.now().toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      ...(row.prior_pwd_last_set ? { priorPasswordLastSet: row.prior_pwd_last_set } : {}),
+    };
+    const needsSecrets = request.secrets.newPassword || request.secrets.currentPassword;
+    if (needsSecrets) {
+      const key = await importKey(agent.encryptionKey, ENCRYPTION_ALG);
+      operation.secrets = await encryptSecrets(key, operation, request.secrets);
+    }
+    const jws = await signOperation(signingKey, operation);
+    const remaining = expiresAt.getTime() - clock.now().getTime();
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.#waiters.delete(operationId);
+          resolve({ kind: 'timeout' });
+        },
+        Math.max(0, remaining),
+      );
+      this.#waiters.set(operationId, {
+        agentId: agent.id,
+        resolve: (event) => {
+          clearTimeout(timer);
+          this.#waiters.delete(operationId);
+          resolve(event);
+        },
+      });
+      void this.#dispatch(agent, operationId, jws);
+    });
+  }
+
+  async #dispatch(agent: OnlineAgent, operationId: string, jws: string): Promise<void> {
+    if (agent.nodeId === this.#options.nodeId) {
+      this.deliver(agent.id, operationId, jws);
+      return;
+    }
+    await this.#options.bus.publish({
+      type: 'dispatch',
+      nodeId: agent.nodeId,
+      agentId: agent.id,
+      operationId,
+      jws,
+    });
+  }
+
+  /** Sends an operation to an agent whose socket this node holds, or reports it lost. */
+  deliver(agentId: string, operationId: string, jws: string): void {
+    const session = this.#options.sessions.get(agentId);
+    if (!session) {
+      void this.#options.bus.publish({ type: 'agent_lost', agentId, operationIds: [operationId] });
+      return;
+    }
+    session.inFlight.add(operationId);
+    session.send({ type: 'operation', jws });
+  }
+
+  /** Never applied now: claims are refused after expiry. If an agent had claimed it, the
+   *  outcome is unknown and the user is told so rather than told "nothing changed". */
+  async #expire(operationId: string): Promise<Outcome> {
+    const { db } = this.#options;
+    const expired = await db
+      .updateTable('operations')
+      .set({
+        state: 'expired',
+        outcome_code: 'expired',
+        completed_at: this.#options.clock.now().toISOString(),
+      })
+      .where('id', '=', operationId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(expired.numUpdatedRows) === 1) {
+      return { code: 'expired', detail: 'no agent completed the operation before it expired' };
+    }
+    const row = await db
+      .selectFrom('operations')
+      .select(['state', 'outcome_json'])
+      .where('id', '=', operationId)
+      .executeTakeFirst();
+    if (row?.state === 'done' && row.outcome_json) return JSON.parse(row.outcome_json) as Outcome;
+    return {
+      code: 'agent_unavailable',
+      detail: 'an agent took the operation and did not report; it may have been applied',
+    };
+  }
+
+  #onBus(message: BusMessage): void {
+    switch (message.type) {
+      case 'dispatch':
+        if (message.nodeId === this.#options.nodeId)
+          this.deliver(message.agentId, message.operationId, message.jws);
+        return;
+      case 'result':
+        this.#waiters
+          .get(message.operationId)
+          ?.resolve({ kind: 'result', outcome: message.outcome });
+        return;
+      case 'agent_lost':
+        for (const operationId of message.operationIds) {
+          const waiter = this.#waiters.get(operationId);
+          if (waiter?.agentId === message.agentId) waiter.resolve({ kind: 'lost' });
+        }
+        return;
+    }
+  }
+}
+
+/**
+ * Online agents able to take the operation, shuffled (active-active), or the outcome that
+ * explains why none can: no agent online, writeback off on every agent, or none reaching AD.
+ */
+export function chooseCandidates(
+  online: readonly OnlineAgent[],
+  isWrite: boolean,
+): { agents: OnlineAgent[] } | { outcome: Outcome } {
+  if (online.length === 0)
+    return { outcome: { code: 'agent_unavailable', detail: 'no agent of the tenant is online' } };
+  const willing = isWrite
+    ? online.filter((agent) => agent.status?.passwordWritebackEnabled !== false)
+    : [...online];
+  if (willing.length === 0) return { outcome: { code: 'writeback_disabled', scope: 'agent' } };
+  const reaching = willing.filter((agent) => agent.status?.directoryReachable !== false);
+  if (reaching.length === 0) {
+    return {
+      outcome: { code: 'directory_unavailable', detail: 'no online agent can reach the directory' },
+    };
+  }
+  const shuffled = [...reaching];
+  for (let index = shuffled.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
+  }
+  return { agents: shuffled };
+}

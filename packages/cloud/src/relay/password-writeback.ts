@@ -1,0 +1,123 @@
+import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
+import type { DirectoryPolicy, OperationKind, Outcome, Secret } from '@ferry/protocol';
+import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
+import type { Services } from '../http/services.js';
+import type { UserRow } from '../store/tables.js';
+import { onlineAgents } from './agent-store.js';
+
+export interface WritebackRequest {
+  readonly kind: Exclude<OperationKind, 'verify_credentials'> | 'verify_credentials';
+  readonly user: UserRow;
+  readonly newPassword?: Secret;
+  readonly currentPassword?: Secret;
+  readonly options?: { readonly unlock?: boolean; readonly mustChangeAtNextLogon?: boolean };
+  /** A user acting on their own account (SSPR, unlock, change) rather than an admin. */
+  readonly selfService: boolean;
+  readonly requestedBy: string | null;
+}
+
+export interface WritebackResult {
+  readonly outcome: Outcome;
+  readonly operationId: string | undefined;
+  readonly agentId: string | undefined;
+}
+
+const WRITES = new Set<OperationKind>(['sspr_reset', 'admin_reset', 'change', 'unlock']);
+
+/**
+ * A password operation on a synced user: the tenant's gates, the rules the cloud can check
+ * itself (without a round trip), then the agent through the relay. The cloud's copy of the
+ * user follows what AD did.
+ */
+export async function writeback(
+  services: Services,
+  request: WritebackRequest,
+): Promise<WritebackResult> {
+  const { user } = request;
+  const none = { operationId: undefined, agentId: undefined };
+  if (user.source !== 'synced' || !user.source_anchor) {
+    return { ...none, outcome: { code: 'user_not_found', detail: 'not a synced user' } };
+  }
+  const settings = await getPasswordResetSettings(services.db, user.tenant_id);
+  if (WRITES.has(request.kind) && !settings.onPremises.writebackEnabled) {
+    return { ...none, outcome: { code: 'writeback_disabled', scope: 'tenant' } };
+  }
+  if (
+    request.kind === 'unlock' &&
+    request.selfService &&
+    !settings.onPremises.unlockWithoutResetEnabled
+  ) {
+    return { ...none, outcome: { code: 'unlock_disabled' } };
+  }
+  if (request.newPassword) {
+    const rules = await precheck(services, request, request.newPassword);
+    if (rules) return { ...none, outcome: rules };
+  }
+  const result = await services.relay.submit({
+    tenantId: user.tenant_id,
+    kind: request.kind,
+    target: { by: 'objectGUID', value: user.source_anchor },
+    options: request.options ?? {},
+    secrets: { newPassword: request.newPassword, currentPassword: request.currentPassword },
+    requestedBy: request.requestedBy,
+  });
+  if (result.outcome.code === 'applied' && WRITES.has(request.kind)) {
+    const now = services.clock.now().toISOString();
+    const passwordWritten = request.kind !== 'unlock';
+    const unlocked = request.kind === 'unlock' || request.options?.unlock !== false;
+    await services.db
+      .updateTable('users')
+      .set({
+        ...(passwordWritten
+          ? { password_last_set_at: request.options?.mustChangeAtNextLogon ? null : now }
+          : {}),
+        ...(unlocked ? { locked_out: 0 } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .where('tenant_id', '=', user.tenant_id)
+      .execute();
+  }
+  return result;
+}
+
+/**
+ * The rules the cloud knows: its own policy always; the directory's policy too when the
+ * agents report that no fine-grained policy exists (else a user's PSO might be looser
+ * than the domain's, and only AD knows which applies).
+ */
+async function precheck(
+  services: Services,
+  request: WritebackRequest,
+  password: Secret,
+): Promise<Outcome | undefined> {
+  const now = services.clock.now();
+  const agents = await onlineAgents(
+    services.db,
+    request.user.tenant_id,
+    new Date(now.getTime() - services.config.agentHeartbeatSeconds * 3000),
+  );
+  const directory: DirectoryPolicy | undefined = agents
+    .map((agent) => agent.status)
+    .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;
+  const evaluation = evaluatePassword({
+    password,
+    policy: effectivePolicy(defaultCloudPolicy, directory),
+    user: {
+      sAMAccountName: request.user.sam_account_name ?? undefined,
+      displayName: request.user.display_name,
+      passwordLastSet: request.user.password_last_set_at
+        ? new Date(request.user.password_last_set_at)
+        : undefined,
+      mustChange: request.user.password_last_set_at === null,
+    },
+    operation:
+      request.kind === 'change'
+        ? 'change'
+        : request.kind === 'sspr_reset'
+          ? 'self_service_reset'
+          : 'admin_reset',
+    now,
+  });
+  return evaluation.ok ? undefined : { code: 'policy_violation', rules: toViolations(evaluation) };
+}
