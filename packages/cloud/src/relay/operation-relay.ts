@@ -48,6 +48,8 @@ export interface RelayOptions {
   readonly agentStaleMs: number;
 }
 
+const RECONNECT_POLL_MS = 250;
+
 const WRITES: ReadonlySet<OperationKind> = new Set([
   'sspr_reset',
   'admin_reset',
@@ -86,6 +88,7 @@ export class OperationRelay {
     const now = clock.now();
     const isWrite = WRITES.has(request.kind);
     const online = await onlineAgents(db, request.tenantId, new Date(now.getTime() - agentStaleMs));
+    // With no able agent at submission the user hears why at once, without waiting.
     const pick = chooseCandidates(online, isWrite);
     const operationId = random.uuid();
     if ('outcome' in pick) return { operationId, agentId: undefined, outcome: pick.outcome };
@@ -111,12 +114,16 @@ export class OperationRelay {
       })
       .execute();
 
-    const tried = new Set<string>();
-    let candidates = pick.agents;
-    for (;;) {
-      const agent = candidates.find((candidate) => !tried.has(candidate.id));
-      if (!agent) break;
-      tried.add(agent.id);
+    let candidates: OnlineAgent[] = pick.agents;
+    let lost: string | undefined;
+    while (clock.now() < expiresAt) {
+      const agent = candidates.find((candidate) => candidate.id !== lost) ?? candidates[0];
+      if (!agent) {
+        // Every agent went away mid-operation: wait for one to (re)connect until expiry.
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_POLL_MS));
+        candidates = await this.#candidates(request.tenantId, isWrite);
+        continue;
+      }
       const event = await this.#attempt(request, operationId, expiresAt, agent);
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };
@@ -124,6 +131,7 @@ export class OperationRelay {
       if (event.kind === 'timeout') break;
       // The agent went away: put the operation back for another agent, keeping what the
       // first one saw of the user so the next can tell whether its write landed.
+      lost = agent.id;
       await db
         .updateTable('operations')
         .set({ state: 'pending', agent_id: null })
@@ -131,15 +139,16 @@ export class OperationRelay {
         .where('state', '=', 'claimed')
         .where('agent_id', '=', agent.id)
         .execute();
-      const refreshed = await onlineAgents(
-        db,
-        request.tenantId,
-        new Date(clock.now().getTime() - agentStaleMs),
-      );
-      const next = chooseCandidates(refreshed, isWrite);
-      candidates = 'agents' in next ? next.agents : [];
+      candidates = await this.#candidates(request.tenantId, isWrite);
     }
     return { operationId, agentId: undefined, outcome: await this.#expire(operationId) };
+  }
+
+  async #candidates(tenantId: string, isWrite: boolean): Promise<OnlineAgent[]> {
+    const { db, clock, agentStaleMs } = this.#options;
+    const online = await onlineAgents(db, tenantId, new Date(clock.now().getTime() - agentStaleMs));
+    const pick = chooseCandidates(online, isWrite);
+    return 'agents' in pick ? pick.agents : [];
   }
 
   async #attempt(

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openStore, upsertSyncedUser, systemClock, systemRandom, type Store } from '@ferry/cloud';
+import type { LabAccount, LabState } from '@ferry/lab';
+import { Api } from './api.js';
+import { startProcess, type RunningProcess } from './processes.js';
+import { WireTap } from './wire-tap.js';
+
+export const ADMIN_EMAIL = 'admin@ferry.test';
+
+export interface CloudNode {
+  readonly process: RunningProcess;
+  readonly url: string;
+  readonly port: number;
+  readonly api: Api;
+}
+
+export interface AgentHandle {
+  readonly process: RunningProcess;
+  readonly agentId: string;
+  readonly stateDir: string;
+  readonly tap: WireTap | undefined;
+  restart(env?: NodeJS.ProcessEnv): Promise<AgentHandle>;
+}
+
+export interface FerrySystemOptions {
+  readonly lab: LabState;
+  readonly databaseUrl?: string;
+  readonly operationTimeoutSeconds?: number;
+}
+
+/**
+ * Real processes: cloud node(s) started as `npm start` starts them, agents started as
+ * `ferry-agent enroll` + `ferry-agent run` with the lab DC. Synced users are put into the
+ * cloud's store directly until the sync engine lands.
+ */
+export class FerrySystem {
+  readonly nodes: CloudNode[] = [];
+  readonly agents: AgentHandle[] = [];
+  readonly taps: WireTap[] = [];
+  readonly adminPassword = `Adm!n-${randomBytes(9).toString('base64url')}`;
+  readonly dataDir = mkdtempSync(path.join(tmpdir(), 'ferry-e2e-cloud-'));
+  readonly dataKey = randomBytes(32).toString('base64');
+  #store: Store | undefined;
+
+  constructor(readonly options: FerrySystemOptions) {}
+
+  get api(): Api {
+    return this.nodes[0]!.api;
+  }
+
+  cloudEnv(): NodeJS.ProcessEnv {
+    return {
+      FERRY_PORT: '0',
+      FERRY_DATA_DIR: this.dataDir,
+      FERRY_DATA_KEY: this.dataKey,
+      FERRY_LOG_LEVEL: 'info',
+      FERRY_OPERATION_TIMEOUT_SECONDS: String(this.options.operationTimeoutSeconds ?? 10),
+      FERRY_AGENT_HEARTBEAT_SECONDS: '2',
+      ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
+    };
+  }
+
+  async startNode(): Promise<CloudNode> {
+    const process = startProcess('packages/cloud/src/main.ts', [], this.cloudEnv());
+    const [, url] = await process.waitFor(/ferry cloud listening on (http:\/\/\S+)/);
+    const api = new Api(url!);
+    if (this.nodes.length === 0) await this.#bootstrapAdmin();
+    await api.signIn(ADMIN_EMAIL, this.adminPassword);
+    const node = { process, url: url!, port: Number(new URL(url!).port), api };
+    this.nodes.push(node);
+    return node;
+  }
+
+  async #bootstrapAdmin(): Promise<void> {
+    const file = path.join(this.dataDir, 'bootstrap-password');
+    writeFileSync(file, this.adminPassword, { mode: 0o600 });
+    const cli = startProcess(
+      'packages/cloud/src/cli.ts',
+      ['bootstrap-admin', '--email', ADMIN_EMAIL, '--name', 'E2E Admin'],
+      {
+        ...this.cloudEnv(),
+        FERRY_BOOTSTRAP_PASSWORD_FILE: file,
+      },
+    );
+    await new Promise<void>((resolve, reject) =>
+      cli.child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(cli.output.join('\n'))),
+      ),
+    );
+  }
+
+  agentEnv(stateDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const { lab } = this.options;
+    return {
+      FERRY_AGENT_STATE_DIR: stateDir,
+      FERRY_AGENT_LDAP_URLS: lab.ldapsUrl,
+      FERRY_AGENT_LDAP_CA_FILE: lab.caFile,
+      FERRY_AGENT_BIND_DN: lab.serviceAccount.dn,
+      FERRY_AGENT_BIND_PASSWORD: lab.serviceAccount.password,
+      FERRY_AGENT_BASE_DN: lab.baseDn,
+      FERRY_AGENT_PASSWORD_WRITEBACK: 'true',
+      FERRY_AGENT_LOG_LEVEL: 'info',
+      ...extra,
+    };
+  }
+
+  /** Enrolls and runs an agent; with `tap`, its traffic to the cloud goes through a WireTap. */
+  async addAgent(
+    options: { node?: CloudNode; tap?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<AgentHandle> {
+    const node = options.node ?? this.nodes[0]!;
+    const tokenAnswer = await node.api.post('/api/v1/agents/enrollment-tokens');
+    if (tokenAnswer.status !== 201) throw new Error(`token: ${JSON.stringify(tokenAnswer.json)}`);
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'ferry-e2e-agent-'));
+    const tokenFile = path.join(stateDir, '..', `${path.basename(stateDir)}.token`);
+    writeFileSync(tokenFile, tokenAnswer.json.token, { mode: 0o600 });
+    const tap = options.tap ? await WireTap.start(node.port) : undefined;
+    if (tap) this.taps.push(tap);
+    const cloudUrl = tap ? `http://127.0.0.1:${tap.port}` : node.url;
+    const env = this.agentEnv(stateDir, options.env);
+    const enroll = startProcess(
+      'packages/agent/src/cli/main.ts',
+      ['enroll', '--cloud', cloudUrl, '--token-file', tokenFile],
+      env,
+    );
+    const [, agentId] = await enroll.waitFor(/enrolled as (\S+)/);
+    const run = async (extra: NodeJS.ProcessEnv = {}): Promise<AgentHandle> => {
+      const process = startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra });
+      await process.waitFor(/agent channel: online/);
+      const handle: AgentHandle = { process, agentId: agentId!, stateDir, tap, restart: run };
+      this.agents.push(handle);
+      return handle;
+    };
+    const handle = await run();
+    await this.waitForAgentStatus(agentId!, node);
+    return handle;
+  }
+
+  /** Waits until the cloud lists the agent online with a status report. */
+  async waitForAgentStatus(
+    agentId: string,
+    node: CloudNode = this.nodes[0]!,
+    timeoutMs = 15_000,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { json } = await node.api.get('/api/v1/agents');
+      const agent = json.items?.find((item: { id: string }) => item.id === agentId);
+      if (agent?.online && agent.directoryReachable !== null) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`agent ${agentId} did not come online with a status`);
+  }
+
+  store(): Store {
+    this.#store ??= openStore({ databaseUrl: this.options.databaseUrl, dataDir: this.dataDir });
+    return this.#store;
+  }
+
+  /** Puts a lab user into the cloud directory as the sync engine will. */
+  async syncUser(account: LabAccount, objectGUID: string): Promise<string> {
+    const tenant = await this.store()
+      .db.selectFrom('tenants')
+      .select('id')
+      .where('is_default', '=', 1)
+      .executeTakeFirstOrThrow();
+    const row = await upsertSyncedUser(this.store().db, systemClock, systemRandom, tenant.id, {
+      sourceAnchor: objectGUID,
+      upn: account.userPrincipalName,
+      displayName: account.sAMAccountName,
+      distinguishedName: account.dn,
+      samAccountName: account.sAMAccountName,
+      enabled: true,
+      lockedOut: false,
+      passwordLastSetAt: new Date().toISOString(),
+    });
+    return row.id;
+  }
+
+  async stop(): Promise<void> {
+    for (const agent of this.agents) await agent.process.stop();
+    for (const node of this.nodes) await node.process.stop();
+    for (const tap of this.taps) await tap.close();
+    await this.#store?.close();
+  }
+
+  /** Everything the processes printed (JSON logs included). */
+  logs(): string {
+    return [
+      ...this.nodes.map((node) => node.process.output),
+      ...this.agents.map((agent) => agent.process.output),
+    ]
+      .flat()
+      .join('\n');
+  }
+}

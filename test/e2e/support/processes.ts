@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A real Ferry process started the way users start it, with its output kept for checks. */
+export interface RunningProcess {
+  readonly child: ChildProcess;
+  readonly output: string[];
+  /** Resolves with the first output line matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  freeze(): void;
+  thaw(): void;
+}
+
+export function startProcess(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): RunningProcess {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=ferry-source', '--import', 'tsx', script, ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const watchers = new Set<() => void>();
+  const collect = (chunk: Buffer): void => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    for (const watcher of watchers) watcher();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalAndWait = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    child,
+    output,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          for (const line of output) {
+            const match = line.match(pattern);
+            if (match) {
+              cleanup();
+              resolve(match);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `no line matching ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`,
+            ),
+          );
+        }, timeoutMs);
+        const onExit = (): void => {
+          cleanup();
+          reject(
+            new Error(`process exited before ${pattern}; output:\n${output.slice(-30).join('\n')}`),
+          );
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          watchers.delete(check);
+          child.off('exit', onExit);
+        };
+        watchers.add(check);
+        child.once('exit', onExit);
+        check();
+      });
+    },
+    stop: () => signalAndWait('SIGTERM'),
+    kill: () => signalAndWait('SIGKILL'),
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+  };
+}
