@@ -16,38 +16,41 @@ export class WireTap {
   readonly #sockets = new Set<Socket>();
   #tamper = false;
 
-  private constructor(server: Server) {
-    this.#server = server;
+  readonly #targetPort: number;
+
+  private constructor(targetPort: number) {
+    this.#targetPort = targetPort;
+    this.#server = createServer((agentSide) => this.#relay(agentSide));
   }
 
   static async start(targetPort: number): Promise<WireTap> {
-    let tap!: WireTap;
-    const server = createServer((agentSide) => {
-      const cloudSide = connect(targetPort, '127.0.0.1');
-      tap.#sockets.add(agentSide).add(cloudSide);
-      const up = new FrameReader('agent→cloud', tap);
-      const down = new FrameReader('cloud→agent', tap);
-      agentSide.on('data', (chunk) => {
-        tap.raw.push(chunk);
-        up.push(chunk);
-        cloudSide.write(chunk);
-      });
-      cloudSide.on('data', (chunk) => {
-        tap.raw.push(chunk);
-        const forwarded = tap.#maybeTamper(chunk);
-        down.push(forwarded);
-        agentSide.write(forwarded);
-      });
-      const closeBoth = (): void => {
-        agentSide.destroy();
-        cloudSide.destroy();
-      };
-      agentSide.on('close', closeBoth).on('error', closeBoth);
-      cloudSide.on('close', closeBoth).on('error', closeBoth);
-    });
-    tap = new WireTap(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tap = new WireTap(targetPort);
+    await new Promise<void>((resolve) => tap.#server.listen(0, '127.0.0.1', resolve));
     return tap;
+  }
+
+  #relay(agentSide: Socket): void {
+    const cloudSide = connect(this.#targetPort, '127.0.0.1');
+    this.#sockets.add(agentSide).add(cloudSide);
+    const up = new FrameReader('agent→cloud', this);
+    const down = new FrameReader('cloud→agent', this);
+    agentSide.on('data', (chunk) => {
+      this.raw.push(chunk);
+      up.push(chunk);
+      cloudSide.write(chunk);
+    });
+    cloudSide.on('data', (chunk) => {
+      this.raw.push(chunk);
+      const forwarded = this.#maybeTamper(chunk);
+      down.push(forwarded);
+      agentSide.write(forwarded);
+    });
+    const closeBoth = (): void => {
+      agentSide.destroy();
+      cloudSide.destroy();
+    };
+    agentSide.on('close', closeBoth).on('error', closeBoth);
+    cloudSide.on('close', closeBoth).on('error', closeBoth);
   }
 
   /** Flips one character of the signature of the next operation sent to the agent. */
