@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loadEnrollment, statePaths } from '@ferry/agent';
+import {
+  generateSigningKeyPair,
+  importKey,
+  signProof,
+  SIGNING_ALG,
+  type CloudMessage,
+} from '@ferry/protocol';
+import WebSocket from 'ws';
+import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
+import { FerrySystem, type AgentHandle } from './support/ferry-system.js';
+import { syncedLabUser } from './support/synced-lab-user.js';
+
+/** A hand-driven agent connection, to send what a real agent never would. */
+async function rawSession(
+  url: string,
+): Promise<{
+  send(m: unknown): void;
+  next(): Promise<CloudMessage>;
+  closed: Promise<number>;
+  close(): void;
+}> {
+  const socket = new WebSocket(new URL('/agent/v1/connect', url.replace('http', 'ws')));
+  const inbox: CloudMessage[] = [];
+  const waiting: Array<(message: CloudMessage) => void> = [];
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as CloudMessage;
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else inbox.push(message);
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return {
+    send: (message) => socket.send(JSON.stringify(message)),
+    next: () =>
+      inbox.length > 0
+        ? Promise.resolve(inbox.shift()!)
+        : new Promise((resolve) => waiting.push(resolve)),
+    closed,
+    close: () => socket.close(),
+  };
+}
+
+describe('agent identity on the channel: proof of key, revocation, protocol version, replays', () => {
+  let lab: LabFixture;
+  let system: FerrySystem;
+  let agent: AgentHandle;
+
+  before(async () => {
+    lab = await openLab();
+    system = new FerrySystem({ lab: lab.state });
+    await system.startNode();
+    agent = await system.addAgent();
+  });
+  after(async () => {
+    await system?.stop();
+    await lab?.close();
+  });
+
+  test('a proof signed with another key is refused (proof_invalid)', async () => {
+    const session = await rawSession(system.nodes[0]!.url);
+    session.send({
+      type: 'hello',
+      protocolVersion: 1,
+      agentId: agent.agentId,
+      agentVersion: 'test',
+    });
+    const challenge = await session.next();
+    assert.equal(challenge.type, 'challenge');
+    const impostor = await generateSigningKeyPair();
+    const jws = await signProof(await importKey(impostor.privateJwk, SIGNING_ALG), {
+      nonce: challenge.type === 'challenge' ? challenge.nonce : '',
+      agentId: agent.agentId,
+    });
+    session.send({ type: 'proof', jws });
+    const refused = await session.next();
+    assert.deepEqual(refused.type === 'refused' && refused.code, 'proof_invalid');
+    assert.equal(await session.closed, 4001);
+  });
+
+  test('a proof over an old nonce (replayed handshake) is refused', async () => {
+    const { keys } = await loadEnrollment(statePaths(agent.stateDir));
+    const first = await rawSession(system.nodes[0]!.url);
+    first.send({ type: 'hello', protocolVersion: 1, agentId: agent.agentId, agentVersion: 'test' });
+    const old = await first.next();
+    const replayed = await signProof(keys.signing, {
+      nonce: old.type === 'challenge' ? old.nonce : '',
+      agentId: agent.agentId,
+    });
+    first.close();
+    const second = await rawSession(system.nodes[0]!.url);
+    second.send({
+      type: 'hello',
+      protocolVersion: 1,
+      agentId: agent.agentId,
+      agentVersion: 'test',
+    });
+    await second.next();
+    second.send({ type: 'proof', jws: replayed });
+    const refused = await second.next();
+    assert.deepEqual(refused.type === 'refused' && refused.code, 'proof_invalid');
+  });
+
+  test('an incompatible protocol version is refused with both versions named', async () => {
+    const session = await rawSession(system.nodes[0]!.url);
+    session.send({
+      type: 'hello',
+      protocolVersion: 99,
+      agentId: agent.agentId,
+      agentVersion: 'future',
+    });
+    const refused = await session.next();
+    assert.equal(refused.type, 'refused');
+    assert.ok(
+      refused.type === 'refused' &&
+        refused.code === 'protocol_incompatible' &&
+        /99.*1\.\.1/.test(refused.message),
+      JSON.stringify(refused),
+    );
+  });
+
+  test('anything before the proof closes the connection', async () => {
+    const session = await rawSession(system.nodes[0]!.url);
+    session.send({ type: 'claim', operationId: '00000000-0000-4000-8000-000000000000' });
+    const refused = await session.next();
+    assert.deepEqual(refused.type === 'refused' && refused.code, 'message_invalid');
+  });
+
+  test('a replayed result or claim for a finished operation changes nothing', async () => {
+    const user = await syncedLabUser(lab, system);
+    const answer = await system.api.post(`/api/v1/users/${user.userId}/password`, {
+      password: 'Rp!ay-9f3k2Lm-Qx',
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const row = await system
+      .store()
+      .db.selectFrom('operations')
+      .selectAll()
+      .where('target_json', 'like', `%${user.objectGUID}%`)
+      .executeTakeFirstOrThrow();
+    // Act as the real agent, with its own keys, and replay.
+    const { keys } = await loadEnrollment(statePaths(agent.stateDir));
+    const session = await rawSession(system.nodes[0]!.url);
+    session.send({
+      type: 'hello',
+      protocolVersion: 1,
+      agentId: agent.agentId,
+      agentVersion: 'test',
+    });
+    const challenge = await session.next();
+    session.send({
+      type: 'proof',
+      jws: await signProof(keys.signing, {
+        nonce: challenge.type === 'challenge' ? challenge.nonce : '',
+        agentId: agent.agentId,
+      }),
+    });
+    assert.equal((await session.next()).type, 'accepted');
+    session.send({ type: 'claim', operationId: row.id, passwordLastSet: '1' });
+    const claim = await session.next();
+    assert.deepEqual(claim.type === 'claim_answer' && claim.granted, false);
+    session.send({ type: 'result', operationId: row.id, outcome: { code: 'access_denied' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await system
+      .store()
+      .db.selectFrom('operations')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [after.state, after.outcome_code, after.attempts],
+      ['done', 'applied', row.attempts],
+    );
+    session.close();
+    await system.waitForAgentStatus(agent.agentId);
+  });
+
+  test('a removed agent is disconnected and cannot come back (agent_unknown)', async () => {
+    const removed = await system.api.delete(`/api/v1/agents/${agent.agentId}`);
+    assert.equal(removed.status, 204);
+    await agent.process.waitFor(/"code":"agent_unknown"/);
+  });
+
+  test('an enrollment token works once', async () => {
+    const token = (await system.api.post('/api/v1/agents/enrollment-tokens')).json.token as string;
+    const keysOf = async () => {
+      const { generateEncryptionKeyPair } = await import('@ferry/protocol');
+      return {
+        encryption: await generateEncryptionKeyPair(),
+        signing: await generateSigningKeyPair(),
+      };
+    };
+    const enroll = async () => {
+      const keys = await keysOf();
+      return fetch(new URL('/api/v1/agents/enroll', system.nodes[0]!.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          token,
+          name: 'once',
+          hostname: 'host',
+          agentVersion: '0.1.0',
+          protocolVersion: 1,
+          encryptionKey: keys.encryption.publicJwk,
+          signingKey: keys.signing.publicJwk,
+        }),
+      });
+    };
+    assert.equal((await enroll()).status, 201);
+    const second = await enroll();
+    assert.equal(second.status, 401);
+    assert.equal(
+      ((await second.json()) as { error: { code: string } }).error.code,
+      'enrollment_token_invalid',
+    );
+  });
+});
