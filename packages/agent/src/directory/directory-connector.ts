@@ -15,6 +15,15 @@ export interface ResetOptions {
   readonly mustChangeAtNextLogon?: boolean;
 }
 
+/** A user already looked up (with the policy in force for them), to spare a second search. */
+export interface ResolvedUser {
+  readonly user: DirectoryUser;
+  readonly policy: DirectoryPolicy;
+}
+
+/** Operations take a reference to look up, or a user the caller has just resolved. */
+export type UserTarget = UserReference | ResolvedUser;
+
 export type UserLookup =
   | { readonly ok: true; readonly user: DirectoryUser }
   | { readonly ok: false; readonly outcome: Outcome };
@@ -25,18 +34,27 @@ export type PolicyLookup =
 
 /**
  * What the agent needs from a directory, in any dialect. Every password operation answers
- * with an Outcome; directory trouble is an outcome too, never an exception.
+ * with an Outcome; directory trouble is an outcome too, never an exception. Members are
+ * properties so that implementations are type-checked strictly (methods would be bivariant).
  */
 export interface DirectoryConnector {
-  rootDse(): Promise<RootDse>;
-  domainPolicy(): Promise<DirectoryPolicy>;
-  effectivePolicy(reference: UserReference): Promise<PolicyLookup>;
-  findUser(reference: UserReference): Promise<UserLookup>;
-  reset(reference: UserReference, newPassword: Secret, options: ResetOptions): Promise<Outcome>;
-  change(reference: UserReference, currentPassword: Secret, newPassword: Secret): Promise<Outcome>;
-  unlock(reference: UserReference): Promise<Outcome>;
-  forceChangeAtNextLogon(reference: UserReference): Promise<Outcome>;
-  unexpire(reference: UserReference): Promise<Outcome>;
-  verifyCredentials(reference: UserReference, password: Secret): Promise<Outcome>;
-  close(): Promise<void>;
+  readonly rootDse: () => Promise<RootDse>;
+  readonly domainPolicy: () => Promise<DirectoryPolicy>;
+  readonly effectivePolicy: (reference: UserReference) => Promise<PolicyLookup>;
+  readonly findUser: (reference: UserReference) => Promise<UserLookup>;
+  readonly reset: (
+    target: UserTarget,
+    newPassword: Secret,
+    options: ResetOptions,
+  ) => Promise<Outcome>;
+  readonly change: (
+    target: UserTarget,
+    currentPassword: Secret,
+    newPassword: Secret,
+  ) => Promise<Outcome>;
+  readonly unlock: (target: UserTarget) => Promise<Outcome>;
+  readonly forceChangeAtNextLogon: (reference: UserReference) => Promise<Outcome>;
+  readonly unexpire: (reference: UserReference) => Promise<Outcome>;
+  readonly verifyCredentials: (reference: UserReference, password: Secret) => Promise<Outcome>;
+  readonly close: () => Promise<void>;
 }

@@ -187,6 +187,7 @@ export class AgentChannel {
 
   async #handleOperation(jws: string): Promise<void> {
     const { keys, identity, executor, log } = this.#options;
+    const received = performance.now();
     let operation: OperationRequest;
     try {
       operation = await verifyOperation(keys.cloudVerification, jws);
@@ -209,7 +210,12 @@ export class AgentChannel {
     }
     const outcome = await executor.execute(operation);
     log.info(
-      { operationId: operation.id, kind: operation.kind, outcome: outcome?.code ?? 'not_claimed' },
+      {
+        operationId: operation.id,
+        kind: operation.kind,
+        outcome: outcome?.code ?? 'not_claimed',
+        durationMs: Math.round((performance.now() - received) * 10) / 10,
+      },
       'operation',
     );
     if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });

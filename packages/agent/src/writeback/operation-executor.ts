@@ -8,7 +8,7 @@ import {
 } from '@ferry/protocol';
 import type { CryptoKey } from 'jose';
 import type { Clock } from '../directory/dc-endpoints.js';
-import type { DirectoryConnector } from '../directory/directory-connector.js';
+import type { DirectoryConnector, UserTarget } from '../directory/directory-connector.js';
 import type { OperationJournal } from '../state/operation-journal.js';
 
 export interface ExecutorDependencies {
@@ -63,9 +63,10 @@ export class OperationExecutor {
       const detail = error instanceof EnvelopeError ? error.message : 'secrets unreadable';
       return { code: 'operation_rejected', detail };
     }
-    if (!isWrite) return this.#apply(operation, secrets);
+    if (!isWrite) return this.#apply(operation, secrets, operation.target);
 
-    const found = await this.#deps.connector.findUser(operation.target);
+    // One lookup serves the idempotency check, the claim and the write itself.
+    const found = await this.#deps.connector.effectivePolicy(operation.target);
     if (!found.ok) return found.outcome;
     const stamp = found.user.passwordLastSetStamp;
     if (
@@ -81,14 +82,21 @@ export class OperationExecutor {
     if (known.phase === 'unknown' && !(await this.#deps.claim(operation.id, stamp)))
       return undefined;
     journal.claimed(operation.id, clock.now());
-    const outcome = await this.#apply(operation, secrets);
+    const outcome = await this.#apply(operation, secrets, {
+      user: found.user,
+      policy: found.policy,
+    });
     journal.done(operation.id, outcome, clock.now());
     return outcome;
   }
 
-  async #apply(operation: OperationRequest, secrets: OperationSecrets): Promise<Outcome> {
+  async #apply(
+    operation: OperationRequest,
+    secrets: OperationSecrets,
+    target: UserTarget,
+  ): Promise<Outcome> {
     const { connector } = this.#deps;
-    const { target, options } = operation;
+    const { options } = operation;
     const need = (secret: Secret | undefined, name: string): Secret => {
       if (!secret) throw new EnvelopeError(`${name} missing from the operation`);
       return secret;
@@ -116,7 +124,7 @@ export class OperationExecutor {
           return await connector.unlock(target);
         case 'verify_credentials':
           return await connector.verifyCredentials(
-            target,
+            operation.target,
             need(secrets.currentPassword, 'password'),
           );
       }

@@ -8,6 +8,7 @@ import type {
   PolicyLookup,
   ResetOptions,
   UserLookup,
+  UserTarget,
 } from '../directory-connector.js';
 import { ServiceConnectionPool } from '../service-pool.js';
 import { readDomainPolicy, readPasswordSettingsObject } from './ad-password-policy.js';
@@ -97,14 +98,10 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  async reset(
-    reference: UserReference,
-    newPassword: Secret,
-    options: ResetOptions,
-  ): Promise<Outcome> {
-    const target = await this.effectivePolicy(reference);
-    if (!target.ok) return target.outcome;
-    const { user, policy } = target;
+  async reset(target: UserTarget, newPassword: Secret, options: ResetOptions): Promise<Outcome> {
+    const resolved = await this.#resolve(target);
+    if (!resolved.ok) return resolved.outcome;
+    const { user, policy } = resolved;
     if (user.protected) return { code: 'protected_account' };
     if (options.initiator === 'user' && !user.enabled) return { code: 'account_disabled' };
 
@@ -147,15 +144,11 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  async change(
-    reference: UserReference,
-    currentPassword: Secret,
-    newPassword: Secret,
-  ): Promise<Outcome> {
+  async change(target: UserTarget, currentPassword: Secret, newPassword: Secret): Promise<Outcome> {
     if (currentPassword.length === 0) return { code: 'wrong_current_password' };
-    const target = await this.effectivePolicy(reference);
-    if (!target.ok) return target.outcome;
-    const { user, policy } = target;
+    const resolved = await this.#resolve(target);
+    if (!resolved.ok) return resolved.outcome;
+    const { user, policy } = resolved;
     const changes = [
       new Change({
         operation: 'delete',
@@ -193,8 +186,8 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  unlock(reference: UserReference): Promise<Outcome> {
-    return this.#writeAttribute(reference, 'unlock', 'lockoutTime', '0');
+  unlock(target: UserTarget): Promise<Outcome> {
+    return this.#writeAttribute(target, 'unlock', 'lockoutTime', '0');
   }
 
   forceChangeAtNextLogon(reference: UserReference): Promise<Outcome> {
@@ -243,12 +236,13 @@ export class AdConnector implements DirectoryConnector {
   }
 
   async #writeAttribute(
-    reference: UserReference,
+    target: UserTarget,
     operation: AdOperation,
     attribute: string,
     value: string,
   ): Promise<Outcome> {
-    const found = await this.findUser(reference);
+    const found =
+      'user' in target ? { ok: true as const, user: target.user } : await this.findUser(target);
     if (!found.ok) return found.outcome;
     if (found.user.protected) return { code: 'protected_account' };
     try {
@@ -261,6 +255,10 @@ export class AdConnector implements DirectoryConnector {
     } catch (error) {
       return this.#translate(error, { operation, boundAs: 'service', user: found.user });
     }
+  }
+
+  async #resolve(target: UserTarget): Promise<PolicyLookup> {
+    return 'user' in target ? { ok: true, ...target } : this.effectivePolicy(target);
   }
 
   async #policyFor(user: DirectoryUser): Promise<DirectoryPolicy> {
