@@ -7,3 +7,4 @@ export * from './state/operation-journal.js';
 export * from './writeback/operation-executor.js';
 export * from './transport/agent-channel.js';
 export * from './agent-runtime.js';
+export * from './sync/index.js';

@@ -71,8 +71,13 @@ export const syncConfigSchema = z.object({
   debounceMs: z.number().int().min(0).max(60_000).default(200),
   /** Polling interval when notification is off, unavailable or broken. */
   pollIntervalMs: z.number().int().min(100).max(3_600_000).default(2_000),
-  /** With notification working, a delta still runs this often as a safety net. */
-  safetyPollMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
+  /**
+   * With notification working, a delta still runs this often. Samba answers a notification
+   * search on a ~5 s timer unless the change came through the same worker process, so the
+   * default keeps 2 s polling alongside; on Windows AD (immediate notification) raise it.
+   * A quiet poll costs two small reads: nothing is searched when the DC's USN did not move.
+   */
+  safetyPollMs: z.number().int().min(1_000).max(86_400_000).default(2_000),
 });
 
 export type SyncConfigInput = z.input<typeof syncConfigSchema>;
