@@ -14,9 +14,7 @@ import { FerrySystem, type AgentHandle } from './support/ferry-system.js';
 import { syncedLabUser } from './support/synced-lab-user.js';
 
 /** A hand-driven agent connection, to send what a real agent never would. */
-async function rawSession(
-  url: string,
-): Promise<{
+async function rawSession(url: string): Promise<{
   send(m: unknown): void;
   next(): Promise<CloudMessage>;
   closed: Promise<number>;

@@ -15,6 +15,7 @@ import { migrateToLatest, openStore, type Store } from './store/connect.js';
 import { systemClock, systemRandom, type Clock, type Random } from './util/clock.js';
 import { Secret } from '@ferry/protocol';
 import { sql } from 'kysely';
+import { warmUpStrength } from '@ferry/policy';
 import { AgentGateway } from './relay/agent-gateway.js';
 import { AgentSessions } from './relay/agent-sessions.js';
 import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
@@ -119,6 +120,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         }
       },
     };
+    // The strength checker builds its word lists on first use (~0.3 s): pay it at start-up,
+    // not in the first user's request.
+    warmUpStrength();
     const server = await buildServer(services, logger);
     server.server.on('upgrade', (request, socket, head) => {
       if (!gateway.handleUpgrade(request, socket, head)) socket.destroy();

@@ -71,6 +71,8 @@ type Waiter = {
 export class OperationRelay {
   readonly #options: RelayOptions;
   readonly #waiters = new Map<string, Waiter>();
+  /** Imported agent encryption keys by JWK text (importing RSA keys costs per operation). */
+  readonly #agentKeys = new Map<string, CryptoKey>();
   readonly #unsubscribe: () => void;
 
   constructor(options: RelayOptions) {
@@ -124,7 +126,7 @@ export class OperationRelay {
         candidates = await this.#candidates(request.tenantId, isWrite);
         continue;
       }
-      const event = await this.#attempt(request, operationId, expiresAt, agent);
+      const event = await this.#attempt(request, operationId, expiresAt, agent, lost !== undefined);
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };
       }
@@ -156,13 +158,17 @@ export class OperationRelay {
     operationId: string,
     expiresAt: Date,
     agent: OnlineAgent,
+    retry: boolean,
   ): Promise<{ kind: 'result'; outcome: Outcome } | { kind: 'lost' } | { kind: 'timeout' }> {
     const { db, clock, signingKey } = this.#options;
-    const row = await db
-      .selectFrom('operations')
-      .select(['prior_pwd_last_set', 'state', 'outcome_json'])
-      .where('id', '=', operationId)
-      .executeTakeFirstOrThrow();
+    // A retry first looks at what the lost attempt left: a result, or the user's pwdLastSet.
+    const row = retry
+      ? await db
+          .selectFrom('operations')
+          .select(['prior_pwd_last_set', 'state', 'outcome_json'])
+          .where('id', '=', operationId)
+          .executeTakeFirstOrThrow()
+      : { prior_pwd_last_set: null, state: 'pending', outcome_json: null };
     if (row.state === 'done' && row.outcome_json) {
       return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
     }
@@ -179,7 +185,7 @@ export class OperationRelay {
     };
     const needsSecrets = request.secrets.newPassword || request.secrets.currentPassword;
     if (needsSecrets) {
-      const key = await importKey(agent.encryptionKey, ENCRYPTION_ALG);
+      const key = await this.#encryptionKey(agent);
       operation.secrets = await encryptSecrets(key, operation, request.secrets);
     }
     const jws = await signOperation(signingKey, operation);
@@ -202,6 +208,16 @@ export class OperationRelay {
       });
       void this.#dispatch(agent, operationId, jws);
     });
+  }
+
+  async #encryptionKey(agent: OnlineAgent): Promise<CryptoKey> {
+    const id = JSON.stringify(agent.encryptionKey);
+    let key = this.#agentKeys.get(id);
+    if (!key) {
+      key = await importKey(agent.encryptionKey, ENCRYPTION_ALG);
+      this.#agentKeys.set(id, key);
+    }
+    return key;
   }
 
   async #dispatch(agent: OnlineAgent, operationId: string, jws: string): Promise<void> {

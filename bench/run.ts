@@ -1,0 +1,72 @@
+// `npm run bench [-- --json FILE] [--only writeback|sync] [--operations N]`: Ferry measured side
+// by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { labUp } from '@ferry/lab';
+import { renderBenchmarks, type BenchResults } from './report.js';
+import { benchSyncRead } from './sync-read-run.js';
+import { benchWriteback } from './writeback/writeback-bench.js';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const log = (line: string): void => console.error(`bench: ${line}`);
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'string' },
+    only: { type: 'string' },
+    operations: { type: 'string', default: '200' },
+  },
+  strict: true,
+});
+const operations = Number(values.operations);
+if (!Number.isInteger(operations) || operations < 10 || operations > 10_000) {
+  console.error('bench: --operations needs a whole number from 10 to 10000');
+  process.exit(2);
+}
+if (values.only && !['writeback', 'sync'].includes(values.only)) {
+  console.error('bench: --only takes writeback or sync');
+  process.exit(2);
+}
+
+const lab = await labUp(log);
+const results: BenchResults = {
+  measuredAt: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+};
+if (!values.only || values.only === 'writeback')
+  results.writeback = await benchWriteback(lab, operations, log);
+if (!values.only || values.only === 'sync') results.sync = await benchSyncRead(lab, log);
+
+writeFileSync(path.join(root, 'docs/benchmarks.md'), renderBenchmarks(results));
+if (values.json) writeFileSync(values.json, JSON.stringify(jsonShape(results), null, 2) + '\n');
+console.log(JSON.stringify(jsonShape(results), null, 2));
+
+function jsonShape(all: BenchResults) {
+  const wb = all.writeback;
+  return {
+    measuredAt: all.measuredAt,
+    ...(wb
+      ? {
+          writeback: {
+            raw: {
+              p50_ms: wb.raw.c1.p50_ms,
+              p95_ms: wb.raw.c1.p95_ms,
+              p99_ms: wb.raw.c1.p99_ms,
+              c1_ops_per_s: wb.raw.c1_ops_per_s,
+              c8_ops_per_s: wb.raw.c8_ops_per_s,
+            },
+            ferry: {
+              p50_ms: wb.ferry.c1.p50_ms,
+              p95_ms: wb.ferry.c1.p95_ms,
+              p99_ms: wb.ferry.c1.p99_ms,
+              c1_ops_per_s: wb.ferry.c1_ops_per_s,
+              c8_ops_per_s: wb.ferry.c8_ops_per_s,
+            },
+          },
+        }
+      : {}),
+    ...(all.sync ? { sync: all.sync } : {}),
+  };
+}
