@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore, upsertSyncedUser, systemClock, systemRandom, type Store } from '@ferry/cloud';
 import type { LabAccount, LabState } from '@ferry/lab';
-import { Api } from './api.js';
-import { startProcess, type RunningProcess } from './processes.js';
+import { Api } from '../../../scripts/support/api.js';
+import { startProcess, type RunningProcess } from '../../../scripts/support/processes.js';
 import { WireTap } from './wire-tap.js';
 
 export const ADMIN_EMAIL = 'admin@ferry.test';
@@ -40,6 +40,8 @@ export class FerrySystem {
   readonly nodes: CloudNode[] = [];
   readonly agents: AgentHandle[] = [];
   readonly taps: WireTap[] = [];
+  /** Every process started, running or not, so stop() leaves none behind after a failure. */
+  readonly #started: RunningProcess[] = [];
   readonly adminPassword = `Adm!n-${randomBytes(9).toString('base64url')}`;
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'ferry-e2e-cloud-'));
   readonly dataKey = randomBytes(32).toString('base64');
@@ -64,7 +66,7 @@ export class FerrySystem {
   }
 
   async startNode(): Promise<CloudNode> {
-    const process = startProcess('packages/cloud/src/main.ts', [], this.cloudEnv());
+    const process = this.#track(startProcess('packages/cloud/src/main.ts', [], this.cloudEnv()));
     const [, url] = await process.waitFor(/ferry cloud listening on (http:\/\/\S+)/);
     const api = new Api(url!);
     if (this.nodes.length === 0) await this.#bootstrapAdmin();
@@ -128,7 +130,9 @@ export class FerrySystem {
     );
     const [, agentId] = await enroll.waitFor(/enrolled as (\S+)/);
     const run = async (extra: NodeJS.ProcessEnv = {}): Promise<AgentHandle> => {
-      const process = startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra });
+      const process = this.#track(
+        startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra }),
+      );
       await process.waitFor(/agent channel: online/);
       const handle: AgentHandle = { process, agentId: agentId!, stateDir, tap, restart: run };
       this.agents.push(handle);
@@ -180,9 +184,13 @@ export class FerrySystem {
     return row.id;
   }
 
+  #track(process: RunningProcess): RunningProcess {
+    this.#started.push(process);
+    return process;
+  }
+
   async stop(): Promise<void> {
-    for (const agent of this.agents) await agent.process.stop();
-    for (const node of this.nodes) await node.process.stop();
+    for (const process of this.#started) await process.stop();
     for (const tap of this.taps) await tap.close();
     await this.#store?.close();
   }

@@ -4,3 +4,4 @@ export * from './operation.js';
 export * from './messages.js';
 export * from './envelope.js';
 export * from './sync.js';
+export * from './json-schema.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A real Ferry process started the way users start it, with its output kept for checks. */
 export interface RunningProcess {
@@ -41,8 +41,11 @@ export function startProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signalAndWait = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT'); // a frozen process would never act on SIGTERM
     child.kill(signal);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(killer);
   };
   return {
     child,

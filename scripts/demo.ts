@@ -1,0 +1,173 @@
+// `npm run demo`: the lab AD, the cloud on embedded defaults, an enrolled agent with password
+// writeback on, demo users; prints where everything is; Ctrl-C stops all of it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AdConnector, isEnrolled, parseDirectoryConfig, statePaths } from '@ferry/agent';
+import { openStore, systemClock, systemRandom, upsertSyncedUser } from '@ferry/cloud';
+import { labDown, labUp, type LabState } from '@ferry/lab';
+import { Secret } from '@ferry/protocol';
+import { Api } from './support/api.js';
+import { repoRoot, startProcess, type RunningProcess } from './support/processes.js';
+
+const log = (line: string): void => console.log(`demo: ${line}`);
+const demoDir = path.join(repoRoot, '.demo');
+const cloudDir = path.join(demoDir, 'cloud');
+const agentDir = path.join(demoDir, 'agent');
+const adminEmail = 'admin@corp.example.test';
+const demoUsers = ['alice', 'bob', 'carol', 'dave', 'erin', 'tom'];
+const running: RunningProcess[] = [];
+
+function secretFile(name: string, make: () => string): string {
+  const file = path.join(demoDir, name);
+  if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+  const lab = await labUp(log);
+  const port = process.env['FERRY_PORT'] ?? '8080';
+  const cloudEnv = { FERRY_DATA_DIR: cloudDir, FERRY_PORT: port, FERRY_LOG_LEVEL: 'warn' };
+  const adminPassword = secretFile(
+    'admin-password',
+    () => `Demo-${randomBytes(9).toString('base64url')}!`,
+  );
+
+  const cloud = startProcess('packages/cloud/src/main.ts', [], cloudEnv);
+  running.push(cloud);
+  const [, url] = await cloud.waitFor(/ferry cloud listening on (http:\/\/\S+)/);
+  const api = new Api(url!);
+  await ensureAdmin(api, cloudEnv, adminPassword);
+
+  const agentEnv = {
+    FERRY_AGENT_STATE_DIR: agentDir,
+    FERRY_AGENT_LDAP_URLS: lab.ldapsUrl,
+    FERRY_AGENT_LDAP_CA_FILE: lab.caFile,
+    FERRY_AGENT_BIND_DN: lab.serviceAccount.dn,
+    FERRY_AGENT_BIND_PASSWORD: lab.serviceAccount.password,
+    FERRY_AGENT_BASE_DN: lab.baseDn,
+    FERRY_AGENT_PASSWORD_WRITEBACK: 'true',
+    FERRY_AGENT_LOG_LEVEL: 'info',
+  };
+  if (!isEnrolled(statePaths(agentDir))) {
+    const { json } = await api.post('/api/v1/agents/enrollment-tokens');
+    const tokenFile = path.join(demoDir, 'enrollment-token');
+    writeFileSync(tokenFile, String(json.token), { mode: 0o600 });
+    const enroll = startProcess(
+      'packages/agent/src/cli/main.ts',
+      ['enroll', '--cloud', url!, '--token-file', tokenFile, '--name', 'demo-agent'],
+      agentEnv,
+    );
+    await enroll.waitFor(/enrolled as/);
+  }
+  const agent = startProcess('packages/agent/src/cli/main.ts', ['run'], agentEnv);
+  running.push(agent);
+  await agent.waitFor(/agent channel: online/);
+
+  await seedUsers(lab);
+  printSummary(url!, adminPassword, lab);
+}
+
+async function ensureAdmin(api: Api, env: Record<string, string>, password: string): Promise<void> {
+  try {
+    await api.signIn(adminEmail, password);
+    return;
+  } catch {
+    // first run: create the admin below
+  }
+  const file = path.join(demoDir, 'admin-password');
+  const cli = startProcess(
+    'packages/cloud/src/cli.ts',
+    ['bootstrap-admin', '--email', adminEmail, '--name', 'Demo Admin'],
+    {
+      ...env,
+      FERRY_BOOTSTRAP_PASSWORD_FILE: file,
+    },
+  );
+  await new Promise<void>((resolve, reject) =>
+    cli.child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(cli.output.join('\n'))),
+    ),
+  );
+  await api.signIn(adminEmail, password);
+}
+
+/** Puts the lab's fixture users into the cloud directory (the sync engine will do this). */
+async function seedUsers(lab: LabState): Promise<void> {
+  const connector = new AdConnector(
+    parseDirectoryConfig({
+      urls: [lab.ldapsUrl],
+      caFile: lab.caFile,
+      bindDn: lab.serviceAccount.dn,
+      bindPassword: Secret.of(lab.serviceAccount.password),
+      baseDn: lab.baseDn,
+    }),
+  );
+  const store = openStore({ dataDir: cloudDir });
+  try {
+    const tenant = await store.db
+      .selectFrom('tenants')
+      .select('id')
+      .where('is_default', '=', 1)
+      .executeTakeFirstOrThrow();
+    for (const name of demoUsers) {
+      const account = lab.users[name]!;
+      const found = await connector.findUser({
+        by: 'sAMAccountName',
+        value: account.sAMAccountName,
+      });
+      if (!found.ok) continue;
+      await upsertSyncedUser(store.db, systemClock, systemRandom, tenant.id, {
+        sourceAnchor: found.user.objectGUID,
+        upn: account.userPrincipalName,
+        displayName: found.user.displayName ?? account.sAMAccountName,
+        distinguishedName: found.user.dn,
+        samAccountName: found.user.sAMAccountName,
+        enabled: found.user.enabled,
+        lockedOut: found.user.lockedOut,
+        passwordLastSetAt: found.user.passwordLastSet?.toISOString() ?? null,
+      });
+    }
+  } finally {
+    await store.close();
+    await connector.close();
+  }
+}
+
+function printSummary(url: string, adminPassword: string, lab: LabState): void {
+  const users = demoUsers.map(
+    (name) => `    ${lab.users[name]!.userPrincipalName.padEnd(30)} ${lab.users[name]!.password}`,
+  );
+  console.log(
+    [
+      '',
+      'Ferry demo is running (Ctrl-C stops the cloud, the agent and the lab AD).',
+      `  cloud          ${url}   (API: ${url}/api/v1, OpenAPI: ${url}/api/openapi.json)`,
+      `  admin          ${adminEmail} / ${adminPassword}`,
+      `  lab AD         ${lab.ldapsUrl}  ${lab.realm}, CA ${lab.caFile}`,
+      '  demo users (lab passwords; alice, bob: ordinary; carol: disabled; dave: cannot change;',
+      '             erin: must change; tom: protected admin)',
+      ...users,
+      '',
+      '  try: sign in as the admin (POST /api/v1/auth/sign-in), list agents (GET /api/v1/agents),',
+      '       reset alice (POST /api/v1/users/{id}/password) — AD answers through the agent.',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function shutdown(): Promise<void> {
+  log('stopping');
+  for (const child of running.reverse()) await child.stop();
+  await labDown(log);
+  process.exit(0);
+}
+
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());
+main().catch(async (error: unknown) => {
+  console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
+  for (const child of running) await child.stop();
+  process.exit(1);
+});
