@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AdConnector, isEnrolled, parseDirectoryConfig, statePaths } from '@ferry/agent';
+import { isEnrolled, statePaths } from '@ferry/agent';
 import { openStore, systemClock, systemRandom, upsertSyncedUser } from '@ferry/cloud';
 import { labDown, labUp, type LabState } from '@ferry/lab';
-import { Secret } from '@ferry/protocol';
 import { Api } from './support/api.js';
+import { labConnector } from './support/lab-connector.js';
 import { repoRoot, startProcess, type RunningProcess } from './support/processes.js';
 
 const log = (line: string): void => console.log(`demo: ${line}`);
@@ -95,15 +95,7 @@ async function ensureAdmin(api: Api, env: Record<string, string>, password: stri
 
 /** Puts the lab's fixture users into the cloud directory (the sync engine will do this). */
 async function seedUsers(lab: LabState): Promise<void> {
-  const connector = new AdConnector(
-    parseDirectoryConfig({
-      urls: [lab.ldapsUrl],
-      caFile: lab.caFile,
-      bindDn: lab.serviceAccount.dn,
-      bindPassword: Secret.of(lab.serviceAccount.password),
-      baseDn: lab.baseDn,
-    }),
-  );
+  const connector = labConnector(lab);
   const store = openStore({ dataDir: cloudDir });
   try {
     const tenant = await store.db

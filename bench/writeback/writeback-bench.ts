@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { AdConnector, parseDirectoryConfig } from '@ferry/agent';
 import { bulkAccountName, generateBulkUsers, type LabState } from '@ferry/lab';
-import { Secret } from '@ferry/protocol';
 import { Attribute, Change, Client } from 'ldapts';
+import { labConnector } from '../../scripts/support/lab-connector.js';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { runConcurrent, summarize, type LatencySummary } from '../stats.js';
 
@@ -37,15 +36,7 @@ export async function benchWriteback(
 ): Promise<WritebackFigures> {
   const users = Math.max(operations, 64);
   await generateBulkUsers(lab, users, log);
-  const connector = new AdConnector(
-    parseDirectoryConfig({
-      urls: [lab.ldapsUrl],
-      caFile: lab.caFile,
-      bindDn: lab.serviceAccount.dn,
-      bindPassword: Secret.of(lab.serviceAccount.password),
-      baseDn: lab.baseDn,
-    }),
-  );
+  const connector = labConnector(lab);
   const targets: Array<{ dn: string; guid: string; sam: string }> = [];
   for (let index = 1; index <= users; index += 1) {
     const found = await connector.findUser({ by: 'sAMAccountName', value: bulkAccountName(index) });

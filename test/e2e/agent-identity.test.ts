@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadEnrollment, statePaths } from '@ferry/agent';
+import { hasStagedKeys, loadEnrollment, stageNextKeys, statePaths } from '@ferry/agent';
 import {
   generateSigningKeyPair,
   importKey,
@@ -16,6 +16,7 @@ import { syncedLabUser } from './support/synced-lab-user.js';
 /** A hand-driven agent connection, to send what a real agent never would. */
 async function rawSession(url: string): Promise<{
   send(m: unknown): void;
+  hello(agentId: string, protocolVersion?: number): Promise<CloudMessage>;
   next(): Promise<CloudMessage>;
   closed: Promise<number>;
   close(): void;
@@ -31,12 +32,18 @@ async function rawSession(url: string): Promise<{
   });
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const send = (message: unknown): void => socket.send(JSON.stringify(message));
+  const next = (): Promise<CloudMessage> =>
+    inbox.length > 0
+      ? Promise.resolve(inbox.shift()!)
+      : new Promise((resolve) => waiting.push(resolve));
   return {
-    send: (message) => socket.send(JSON.stringify(message)),
-    next: () =>
-      inbox.length > 0
-        ? Promise.resolve(inbox.shift()!)
-        : new Promise((resolve) => waiting.push(resolve)),
+    send,
+    next,
+    hello: (agentId: string, protocolVersion = 1) => {
+      send({ type: 'hello', protocolVersion, agentId, agentVersion: 'test' });
+      return next();
+    },
     closed,
     close: () => socket.close(),
   };
@@ -60,13 +67,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
 
   test('a proof signed with another key is refused (proof_invalid)', async () => {
     const session = await rawSession(system.nodes[0]!.url);
-    session.send({
-      type: 'hello',
-      protocolVersion: 1,
-      agentId: agent.agentId,
-      agentVersion: 'test',
-    });
-    const challenge = await session.next();
+    const challenge = await session.hello(agent.agentId);
     assert.equal(challenge.type, 'challenge');
     const impostor = await generateSigningKeyPair();
     const jws = await signProof(await importKey(impostor.privateJwk, SIGNING_ALG), {
@@ -82,21 +83,14 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
   test('a proof over an old nonce (replayed handshake) is refused', async () => {
     const { keys } = await loadEnrollment(statePaths(agent.stateDir));
     const first = await rawSession(system.nodes[0]!.url);
-    first.send({ type: 'hello', protocolVersion: 1, agentId: agent.agentId, agentVersion: 'test' });
-    const old = await first.next();
+    const old = await first.hello(agent.agentId);
     const replayed = await signProof(keys.signing, {
       nonce: old.type === 'challenge' ? old.nonce : '',
       agentId: agent.agentId,
     });
     first.close();
     const second = await rawSession(system.nodes[0]!.url);
-    second.send({
-      type: 'hello',
-      protocolVersion: 1,
-      agentId: agent.agentId,
-      agentVersion: 'test',
-    });
-    await second.next();
+    await second.hello(agent.agentId);
     second.send({ type: 'proof', jws: replayed });
     const refused = await second.next();
     assert.deepEqual(refused.type === 'refused' && refused.code, 'proof_invalid');
@@ -104,13 +98,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
 
   test('an incompatible protocol version is refused with both versions named', async () => {
     const session = await rawSession(system.nodes[0]!.url);
-    session.send({
-      type: 'hello',
-      protocolVersion: 99,
-      agentId: agent.agentId,
-      agentVersion: 'future',
-    });
-    const refused = await session.next();
+    const refused = await session.hello(agent.agentId, 99);
     assert.equal(refused.type, 'refused');
     assert.ok(
       refused.type === 'refused' &&
@@ -142,13 +130,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     // Act as the real agent, with its own keys, and replay.
     const { keys } = await loadEnrollment(statePaths(agent.stateDir));
     const session = await rawSession(system.nodes[0]!.url);
-    session.send({
-      type: 'hello',
-      protocolVersion: 1,
-      agentId: agent.agentId,
-      agentVersion: 'test',
-    });
-    const challenge = await session.next();
+    const challenge = await session.hello(agent.agentId);
     session.send({
       type: 'proof',
       jws: await signProof(keys.signing, {
@@ -174,6 +156,74 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     );
     session.close();
     await system.waitForAgentStatus(agent.agentId);
+  });
+
+  test('keys rotate without downtime: the agent keeps serving, the old key no longer proves', async () => {
+    const before = await loadEnrollment(statePaths(agent.stateDir));
+    const rowBefore = await system
+      .store()
+      .db.selectFrom('agents')
+      .selectAll()
+      .where('id', '=', agent.agentId)
+      .executeTakeFirstOrThrow();
+    const requested = await system.api.post(`/api/v1/agents/${agent.agentId}/rotate-keys`);
+    assert.equal(requested.status, 202);
+    await agent.process.waitFor(/agent channel: keys rotated/);
+    const rowAfter = await system
+      .store()
+      .db.selectFrom('agents')
+      .selectAll()
+      .where('id', '=', agent.agentId)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(rowAfter.signing_key_json, rowBefore.signing_key_json);
+    assert.notEqual(rowAfter.encryption_key_json, rowBefore.encryption_key_json);
+    assert.ok(rowAfter.keys_rotated_at);
+    // Same session, new keys: an operation is encrypted to the new key and applied.
+    const user = await syncedLabUser(lab, system);
+    const answer = await system.api.post(`/api/v1/users/${user.userId}/password`, {
+      password: 'R0tated!-kq8Zm3x',
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    // The old signing key is retired.
+    const session = await rawSession(system.nodes[0]!.url);
+    const challenge = await session.hello(agent.agentId);
+    session.send({
+      type: 'proof',
+      jws: await signProof(before.keys.signing, {
+        nonce: challenge.type === 'challenge' ? challenge.nonce : '',
+        agentId: agent.agentId,
+      }),
+    });
+    const refused = await session.next();
+    assert.deepEqual(refused.type === 'refused' && refused.code, 'proof_invalid');
+    // A restarted agent proves with the new key from its state folder.
+    await agent.process.stop();
+    agent = await agent.restart();
+    await system.waitForAgentStatus(agent.agentId);
+  });
+
+  test('a rotation interrupted after the cloud took the new keys is finished at the next connect', async () => {
+    await agent.process.stop();
+    // As if the agent died right after the cloud accepted its staged keys.
+    const paths = statePaths(agent.stateDir);
+    const staged = await stageNextKeys(paths);
+    await system
+      .store()
+      .db.updateTable('agents')
+      .set({
+        encryption_key_json: JSON.stringify(staged.encryption.publicJwk),
+        signing_key_json: JSON.stringify(staged.signing.publicJwk),
+      })
+      .where('id', '=', agent.agentId)
+      .execute();
+    agent = await agent.restart();
+    await agent.process.waitFor(/finished an interrupted key rotation/);
+    assert.equal(hasStagedKeys(paths), false);
+    const user = await syncedLabUser(lab, system);
+    const answer = await system.api.post(`/api/v1/users/${user.userId}/password`, {
+      password: 'Rec0vered!-Kx2p9',
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
   });
 
   test('a removed agent is disconnected and cannot come back (agent_unknown)', async () => {

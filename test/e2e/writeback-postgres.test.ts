@@ -71,26 +71,13 @@ describe('two cloud nodes on one PostgreSQL: operations reach an agent held by t
     const password = newPassword();
     first.process.freeze();
     const pending = nodeB.api.post(`/api/v1/users/${user.userId}/password`, { password });
-    const dispatched = async () =>
-      (await system
-        .store()
-        .db.selectFrom('operations')
-        .select('id')
-        .where('target_json', 'like', `%${user.objectGUID}%`)
-        .executeTakeFirst()) !== undefined;
-    for (let waited = 0; !(await dispatched()) && waited < 150; waited += 1)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await system.waitForOperation(user.objectGUID);
     const second = await system.addAgent({ node: nodeB });
     await first.process.kill();
     const answer = await pending;
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
     assert.equal((await verify(user.account.sAMAccountName, password)).code, 'applied');
-    const row = await system
-      .store()
-      .db.selectFrom('operations')
-      .selectAll()
-      .where('target_json', 'like', `%${user.objectGUID}%`)
-      .executeTakeFirstOrThrow();
+    const row = (await system.operationFor(user.objectGUID))!;
     assert.equal(row.agent_id, second.agentId);
     assert.equal(row.attempts, 1);
   });

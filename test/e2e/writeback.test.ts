@@ -256,26 +256,13 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     const password = newPassword();
     agentA.process.freeze();
     const pending = system.api.post(`/api/v1/users/${user.userId}/password`, { password });
-    await waitUntil(async () => {
-      const row = await system
-        .store()
-        .db.selectFrom('operations')
-        .select('id')
-        .where('target_json', 'like', `%${user.objectGUID}%`)
-        .executeTakeFirst();
-      return row !== undefined;
-    }, 'the operation to be dispatched');
+    await system.waitForOperation(user.objectGUID);
     const agentB = await system.addAgent();
     await agentA.process.kill();
     const answer = await pending;
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
     assert.equal((await verify(user.account.sAMAccountName, password)).code, 'applied');
-    const row = await system
-      .store()
-      .db.selectFrom('operations')
-      .selectAll()
-      .where('target_json', 'like', `%${user.objectGUID}%`)
-      .executeTakeFirstOrThrow();
+    const row = (await system.operationFor(user.objectGUID))!;
     assert.equal(row.state, 'done');
     assert.equal(row.agent_id, agentB.agentId);
     assert.equal(row.attempts, 1, 'exactly one agent claimed and wrote');

@@ -32,7 +32,7 @@ export async function startAgent(
   const executor = new OperationExecutor({
     connector,
     journal,
-    decryptionKey: keys.decryption,
+    decryptionKeys: () => link.channel?.keys.decryption ?? keys.decryption,
     passwordWritebackEnabled: () => config.passwordWriteback,
     clock,
     claim: (operationId, stamp) =>
@@ -61,6 +61,7 @@ export async function startAgent(
   const channel = new AgentChannel({
     identity,
     keys,
+    paths,
     executor,
     status,
     log,

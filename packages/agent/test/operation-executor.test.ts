@@ -37,7 +37,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     const executor = new OperationExecutor({
       connector: lab.connector(),
       journal,
-      decryptionKey: decryptWith,
+      decryptionKeys: () => [decryptWith],
       passwordWritebackEnabled: () => options.writeback ?? true,
       clock: { now: () => new Date() },
       claim: async (id) => {

@@ -69,6 +69,7 @@ for (const backend of backends) {
         'POST /api/v1/agents/enroll',
         'GET /api/v1/agents',
         'PATCH /api/v1/agents/{id}',
+        'POST /api/v1/agents/{id}/rotate-keys',
         'DELETE /api/v1/agents/{id}',
         'POST /api/v1/self-service/password/change',
       ];

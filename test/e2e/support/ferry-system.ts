@@ -164,6 +164,25 @@ export class FerrySystem {
     return this.#store;
   }
 
+  /** The relayed operation that targets this user, if there is one yet. */
+  operationFor(objectGUID: string) {
+    return this.store()
+      .db.selectFrom('operations')
+      .selectAll()
+      .where('target_json', 'like', `%${objectGUID}%`)
+      .executeTakeFirst();
+  }
+
+  /** Waits until the cloud has dispatched an operation for this user. */
+  async waitForOperation(objectGUID: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.operationFor(objectGUID))) {
+      if (Date.now() > deadline)
+        throw new Error(`no operation for ${objectGUID} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Puts a lab user into the cloud directory as the sync engine will. */
   async syncUser(account: LabAccount, objectGUID: string): Promise<string> {
     const tenant = await this.store()

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { importKey, ENCRYPTION_ALG, SIGNING_ALG, type KeyPairJwk } from '@ferry/protocol';
+import {
+  generateEncryptionKeyPair,
+  generateSigningKeyPair,
+  importKey,
+  ENCRYPTION_ALG,
+  SIGNING_ALG,
+  type KeyPairJwk,
+} from '@ferry/protocol';
 import type { CryptoKey, JWK } from 'jose';
 import { z } from 'zod';
 
@@ -20,7 +27,8 @@ const identitySchema = z.object({
 export type AgentIdentity = z.infer<typeof identitySchema>;
 
 export interface AgentKeys {
-  readonly decryption: CryptoKey;
+  /** Current key first; after a rotation the previous one too, for operations in flight. */
+  readonly decryption: readonly CryptoKey[];
   readonly signing: CryptoKey;
   readonly cloudVerification: CryptoKey;
 }
@@ -30,6 +38,9 @@ export interface StatePaths {
   readonly identity: string;
   readonly encryptionKey: string;
   readonly signingKey: string;
+  readonly previousEncryptionKey: string;
+  readonly nextEncryptionKey: string;
+  readonly nextSigningKey: string;
   readonly journal: string;
 }
 
@@ -39,6 +50,9 @@ export function statePaths(dir: string): StatePaths {
     identity: path.join(dir, 'identity.json'),
     encryptionKey: path.join(dir, 'keys', 'encryption.private.jwk'),
     signingKey: path.join(dir, 'keys', 'signing.private.jwk'),
+    previousEncryptionKey: path.join(dir, 'keys', 'encryption.previous.jwk'),
+    nextEncryptionKey: path.join(dir, 'keys', 'encryption.next.jwk'),
+    nextSigningKey: path.join(dir, 'keys', 'signing.next.jwk'),
     journal: path.join(dir, 'journal.jsonl'),
   };
 }
@@ -78,13 +92,58 @@ export async function loadEnrollment(
     );
   }
   const identity = identitySchema.parse(JSON.parse(await readFile(paths.identity, 'utf8')));
-  const readJwk = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as JWK;
+  return { identity, keys: await loadKeys(paths, identity) };
+}
+
+async function readJwk(file: string): Promise<JWK> {
+  return JSON.parse(await readFile(file, 'utf8')) as JWK;
+}
+
+async function loadKeys(paths: StatePaths, identity: AgentIdentity): Promise<AgentKeys> {
+  const decryption = [await importKey(await readJwk(paths.encryptionKey), ENCRYPTION_ALG)];
+  if (existsSync(paths.previousEncryptionKey)) {
+    decryption.push(await importKey(await readJwk(paths.previousEncryptionKey), ENCRYPTION_ALG));
+  }
   return {
-    identity,
-    keys: {
-      decryption: await importKey(await readJwk(paths.encryptionKey), ENCRYPTION_ALG),
-      signing: await importKey(await readJwk(paths.signingKey), SIGNING_ALG),
-      cloudVerification: await importKey(identity.cloudSigningKey as JWK, SIGNING_ALG),
-    },
+    decryption,
+    signing: await importKey(await readJwk(paths.signingKey), SIGNING_ALG),
+    cloudVerification: await importKey(identity.cloudSigningKey as JWK, SIGNING_ALG),
   };
+}
+
+/**
+ * Key rotation, step 1: new key pairs written beside the current ones (`*.next.jwk`), so a
+ * crash at any point leaves keys the cloud knows on disk.
+ */
+export async function stageNextKeys(
+  paths: StatePaths,
+): Promise<{ encryption: KeyPairJwk; signing: KeyPairJwk }> {
+  const encryption = await generateEncryptionKeyPair();
+  const signing = await generateSigningKeyPair();
+  await writePrivate(paths.nextEncryptionKey, JSON.stringify(encryption.privateJwk));
+  await writePrivate(paths.nextSigningKey, JSON.stringify(signing.privateJwk));
+  return { encryption, signing };
+}
+
+export function hasStagedKeys(paths: StatePaths): boolean {
+  return existsSync(paths.nextEncryptionKey) && existsSync(paths.nextSigningKey);
+}
+
+/**
+ * Step 2, once the cloud took the new public keys: they become current; the old encryption
+ * key stays as `previous` for operations already encrypted to it.
+ */
+export async function promoteStagedKeys(
+  paths: StatePaths,
+  identity: AgentIdentity,
+): Promise<AgentKeys> {
+  await rename(paths.encryptionKey, paths.previousEncryptionKey);
+  await rename(paths.nextEncryptionKey, paths.encryptionKey);
+  await rename(paths.nextSigningKey, paths.signingKey);
+  return loadKeys(paths, identity);
+}
+
+export async function discardStagedKeys(paths: StatePaths): Promise<void> {
+  await rm(paths.nextEncryptionKey, { force: true });
+  await rm(paths.nextSigningKey, { force: true });
 }

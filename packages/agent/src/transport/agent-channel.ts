@@ -3,6 +3,8 @@ import {
   AGENT_PROTOCOL_VERSION,
   cloudMessageSchema,
   EnvelopeError,
+  importKey,
+  SIGNING_ALG,
   signProof,
   verifyOperation,
   type AgentMessage,
@@ -10,9 +12,19 @@ import {
   type CloudMessage,
   type OperationRequest,
 } from '@ferry/protocol';
+import { readFile } from 'node:fs/promises';
+import type { CryptoKey, JWK } from 'jose';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import type { AgentIdentity, AgentKeys } from '../state/agent-state.js';
+import {
+  discardStagedKeys,
+  hasStagedKeys,
+  promoteStagedKeys,
+  stageNextKeys,
+  type AgentIdentity,
+  type AgentKeys,
+  type StatePaths,
+} from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
 import type { OperationExecutor } from '../writeback/operation-executor.js';
 import { JitteredBackoff } from './backoff.js';
@@ -21,6 +33,8 @@ import { gatewayUrl } from './gateway-url.js';
 export interface ChannelOptions {
   readonly identity: AgentIdentity;
   readonly keys: AgentKeys;
+  /** The state folder, for key rotation. */
+  readonly paths: StatePaths;
   readonly executor: OperationExecutor;
   readonly status: () => Promise<AgentStatus>;
   readonly log: Logger;
@@ -46,11 +60,22 @@ export class AgentChannel {
   #timers: NodeJS.Timeout[] = [];
   #reconnect: NodeJS.Timeout | undefined;
   #lastRefusal: { code: string; message: string } | undefined;
+  #keys: AgentKeys;
+  #sessionId: string | undefined;
+  #rotationAnswer: ((accepted: boolean) => void) | undefined;
+  /** After a crash mid-rotation the cloud may hold the staged keys: prove with them once. */
+  #proveWithStaged = false;
   #listeners = new Set<(state: ChannelState) => void>();
 
   constructor(options: ChannelOptions) {
     this.#options = options;
+    this.#keys = options.keys;
     this.#backoff = options.backoff ?? new JitteredBackoff(500, 30_000);
+  }
+
+  /** The agent's keys now (a rotation replaces them while the agent runs). */
+  get keys(): AgentKeys {
+    return this.#keys;
   }
 
   get state(): ChannelState {
@@ -143,7 +168,8 @@ export class AgentChannel {
     }
     switch (message.type) {
       case 'challenge': {
-        const jws = await signProof(this.#options.keys.signing, {
+        const signing = this.#proveWithStaged ? await this.#stagedSigningKey() : this.#keys.signing;
+        const jws = await signProof(signing, {
           nonce: message.nonce,
           agentId: this.#options.identity.agentId,
         });
@@ -151,6 +177,12 @@ export class AgentChannel {
         return;
       }
       case 'accepted':
+        if (this.#proveWithStaged) {
+          this.#keys = await promoteStagedKeys(this.#options.paths, this.#options.identity);
+          this.#proveWithStaged = false;
+          this.#options.log.info('agent channel: finished an interrupted key rotation');
+        }
+        this.#sessionId = message.sessionId;
         this.#lastRefusal = undefined;
         this.#backoff.reset();
         this.#setState('online');
@@ -168,12 +200,19 @@ export class AgentChannel {
         );
         return;
       case 'refused':
+        await this.#afterRefusal(message.code);
         this.#lastRefusal = { code: message.code, message: message.message };
         this.#options.log.warn(
           { code: message.code, reason: message.message },
           'agent channel: refused by the cloud',
         );
         this.#socket?.close(1000, 'refused');
+        return;
+      case 'rotate_keys_request':
+        await this.#rotateKeys();
+        return;
+      case 'keys_rotated':
+        this.#rotationAnswer?.(message.accepted);
         return;
       case 'claim_answer':
         this.#pendingClaims.get(message.operationId)?.(message.granted);
@@ -186,7 +225,8 @@ export class AgentChannel {
   }
 
   async #handleOperation(jws: string): Promise<void> {
-    const { keys, identity, executor, log } = this.#options;
+    const { identity, executor, log } = this.#options;
+    const keys = this.#keys;
     const received = performance.now();
     let operation: OperationRequest;
     try {
@@ -219,6 +259,60 @@ export class AgentChannel {
       'operation',
     );
     if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });
+  }
+
+  /**
+   * Replaces the key pairs without dropping the session: new keys are staged on disk, the
+   * cloud gets their public halves with a proof signed by the new signing key, and only
+   * when it accepts do they become current (the old decryption key is kept for operations
+   * already in flight).
+   */
+  async #rotateKeys(): Promise<void> {
+    const { paths, identity, log } = this.#options;
+    if (!this.#sessionId) return;
+    const staged = await stageNextKeys(paths);
+    const proof = await signProof(await importKey(staged.signing.privateJwk, SIGNING_ALG), {
+      nonce: this.#sessionId,
+      agentId: identity.agentId,
+    });
+    const accepted = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      this.#rotationAnswer = (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      };
+      this.#send({
+        type: 'rotate_keys',
+        encryptionKey: staged.encryption.publicJwk as Record<string, unknown>,
+        signingKey: staged.signing.publicJwk as Record<string, unknown>,
+        proof,
+      });
+    });
+    this.#rotationAnswer = undefined;
+    if (accepted) {
+      this.#keys = await promoteStagedKeys(paths, identity);
+      log.info('agent channel: keys rotated');
+    } else if (this.#state === 'online') {
+      await discardStagedKeys(paths);
+      log.warn('agent channel: the cloud did not take the new keys; keeping the current ones');
+    }
+  }
+
+  async #stagedSigningKey(): Promise<CryptoKey> {
+    const jwk = JSON.parse(await readFile(this.#options.paths.nextSigningKey, 'utf8')) as JWK;
+    return importKey(jwk, SIGNING_ALG);
+  }
+
+  /** A refused proof with staged keys on disk: the cloud may have taken them before a crash. */
+  async #afterRefusal(code: string): Promise<void> {
+    if (code !== 'proof_invalid') return;
+    if (this.#proveWithStaged) {
+      this.#proveWithStaged = false;
+      await discardStagedKeys(this.#options.paths);
+    } else if (hasStagedKeys(this.#options.paths)) {
+      this.#proveWithStaged = true;
+      this.#backoff.reset();
+    }
   }
 
   /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */

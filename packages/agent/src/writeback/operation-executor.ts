@@ -14,7 +14,8 @@ import type { OperationJournal } from '../state/operation-journal.js';
 export interface ExecutorDependencies {
   readonly connector: DirectoryConnector;
   readonly journal: OperationJournal;
-  readonly decryptionKey: CryptoKey;
+  /** The agent's decryption keys, current first (a rotation keeps the previous one). */
+  readonly decryptionKeys: () => readonly CryptoKey[];
   /** The agent's own "password writeback" switch (the setup wizard's checkbox). */
   readonly passwordWritebackEnabled: () => boolean;
   readonly clock: Clock;
@@ -56,9 +57,7 @@ export class OperationExecutor {
     }
     let secrets: OperationSecrets;
     try {
-      secrets = operation.secrets
-        ? await decryptSecrets(this.#deps.decryptionKey, operation, operation.secrets)
-        : {};
+      secrets = operation.secrets ? await this.#decrypt(operation, operation.secrets) : {};
     } catch (error) {
       const detail = error instanceof EnvelopeError ? error.message : 'secrets unreadable';
       return { code: 'operation_rejected', detail };
@@ -88,6 +87,18 @@ export class OperationExecutor {
     });
     journal.done(operation.id, outcome, clock.now());
     return outcome;
+  }
+
+  async #decrypt(operation: OperationRequest, jwe: string): Promise<OperationSecrets> {
+    let failure: unknown = new EnvelopeError('no decryption key');
+    for (const key of this.#deps.decryptionKeys()) {
+      try {
+        return await decryptSecrets(key, operation, jwe);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
   async #apply(

@@ -8,9 +8,9 @@ import {
   type LabAccount,
   type LabState,
 } from '@ferry/lab';
-import { Secret } from '@ferry/protocol';
 import type { Client } from 'ldapts';
-import { AdConnector, parseDirectoryConfig, type DirectoryConfigInput } from '../../src/index.js';
+import type { AdConnector, DirectoryConfigInput } from '../../src/index.js';
+import { labConnector } from '../../../../scripts/support/lab-connector.js';
 
 /**
  * Real-peer fixture: the lab's Samba AD DC (started by `npm test` through `npm run lab -- up`).
@@ -53,16 +53,7 @@ export async function openLab(): Promise<LabFixture> {
       return account;
     },
     connector(overrides = {}) {
-      const connector = new AdConnector(
-        parseDirectoryConfig({
-          urls: [state.ldapsUrl],
-          caFile: state.caFile,
-          bindDn: state.serviceAccount.dn,
-          bindPassword: Secret.of(state.serviceAccount.password),
-          baseDn: state.baseDn,
-          ...overrides,
-        }),
-      );
+      const connector = labConnector(state, overrides);
       connectors.push(connector);
       return connector;
     },

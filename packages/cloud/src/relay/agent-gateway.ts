@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
 import { claimOperation, completeOperation } from './agent-store.js';
+import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
 import type { OperationRelay } from './operation-relay.js';
 import type { RelayBus } from './relay-bus.js';
@@ -46,7 +47,7 @@ type Phase =
       readonly agentId: string;
       readonly tenantId: string;
       readonly nonce: string;
-      readonly keys: JWK[];
+      readonly key: JWK;
     }
   | { readonly name: 'online'; readonly session: AgentSession };
 
@@ -64,8 +65,11 @@ export class AgentGateway {
     this.#options = options;
     this.#server.on('connection', (socket: WebSocket) => this.#accept(socket));
     this.#unsubscribe = options.bus.subscribe((message) => {
-      if (message.type !== 'disconnect_agent') return;
-      this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
+      if (message.type === 'disconnect_agent') {
+        this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
+      } else if (message.type === 'rotate_agent_keys') {
+        this.#options.sessions.get(message.agentId)?.send({ type: 'rotate_keys_request' });
+      }
     });
   }
 
@@ -154,9 +158,6 @@ export class AgentGateway {
         return (io.refuse('agent_disabled', `agent ${agent.id}`), phase);
       const nonce = random.bytes(32).toString('base64url');
       io.send({ type: 'challenge', nonce, protocolVersion: AGENT_PROTOCOL_VERSION });
-      const keys = [agent.signing_key_json, agent.next_signing_key_json].filter(
-        (k): k is string => k !== null,
-      );
       await db
         .updateTable('agents')
         .set({ version: message.agentVersion })
@@ -167,13 +168,13 @@ export class AgentGateway {
         agentId: agent.id,
         tenantId: agent.tenant_id,
         nonce,
-        keys: keys.map((k) => JSON.parse(k) as JWK),
+        key: JSON.parse(agent.signing_key_json) as JWK,
       };
     }
     if (phase.name === 'proof') {
       if (message.type !== 'proof') return (io.refuse('message_invalid', 'expected proof'), phase);
       let proven = false;
-      for (const jwk of phase.keys) {
+      for (const jwk of [phase.key]) {
         if (
           await verifyProof(await importKey(jwk, SIGNING_ALG), message.jws, {
             nonce: phase.nonce,
@@ -197,6 +198,14 @@ export class AgentGateway {
         sessionId: session.sessionId,
         heartbeatSeconds: this.#options.heartbeatSeconds,
       });
+      const keys = await db
+        .selectFrom('agents')
+        .select(['keys_rotated_at', 'keys_rotation_requested_at'])
+        .where('id', '=', phase.agentId)
+        .executeTakeFirst();
+      const requested = keys?.keys_rotation_requested_at;
+      if (requested && requested > (keys.keys_rotated_at ?? ''))
+        io.send({ type: 'rotate_keys_request' });
       this.#options.log.info({ agentId: phase.agentId }, 'agent gateway: agent online');
       return { name: 'online', session };
     }
@@ -277,9 +286,50 @@ export class AgentGateway {
           });
         return;
       }
+      case 'rotate_keys':
+        send(await this.#rotateKeys(session, message));
+        return;
       default:
         session.close(4001, 'message_invalid');
     }
+  }
+
+  /**
+   * Replaces the agent's public keys once it proves it holds the new signing key. The
+   * session stays up; operations already encrypted to the old key still open, because the
+   * agent keeps its previous decryption key.
+   */
+  async #rotateKeys(
+    session: AgentSession,
+    message: Extract<AgentMessage, { type: 'rotate_keys' }>,
+  ): Promise<CloudMessage> {
+    const encryption = encryptionJwkSchema.safeParse(message.encryptionKey);
+    const signing = signingJwkSchema.safeParse(message.signingKey);
+    if (!encryption.success || !signing.success) {
+      return {
+        type: 'keys_rotated',
+        accepted: false,
+        reason: 'keys are not public RSA-2048+/Ed25519 keys',
+      };
+    }
+    const newSigningKey = await importKey(signing.data as JWK, SIGNING_ALG);
+    const proven = await verifyProof(newSigningKey, message.proof, {
+      nonce: session.sessionId,
+      agentId: session.agentId,
+    });
+    if (!proven)
+      return { type: 'keys_rotated', accepted: false, reason: 'no proof of the new signing key' };
+    await this.#options.db
+      .updateTable('agents')
+      .set({
+        encryption_key_json: JSON.stringify(publicOnly(encryption.data, ['kty', 'n', 'e'])),
+        signing_key_json: JSON.stringify(publicOnly(signing.data, ['kty', 'crv', 'x'])),
+        keys_rotated_at: this.#options.clock.now().toISOString(),
+      })
+      .where('id', '=', session.agentId)
+      .execute();
+    this.#options.log.info({ agentId: session.agentId }, 'agent gateway: agent keys rotated');
+    return { type: 'keys_rotated', accepted: true };
   }
 
   async #disconnected(session: AgentSession): Promise<void> {

@@ -104,8 +104,8 @@ export async function redeemEnrollmentToken(
         version: request.agentVersion,
         encryption_key_json: JSON.stringify(publicOnly(request.encryptionKey, ['kty', 'n', 'e'])),
         signing_key_json: JSON.stringify(publicOnly(request.signingKey, ['kty', 'crv', 'x'])),
-        next_encryption_key_json: null,
-        next_signing_key_json: null,
+        keys_rotated_at: null,
+        keys_rotation_requested_at: null,
         status: 'active',
         node_id: null,
         connected_at: null,
@@ -119,6 +119,7 @@ export async function redeemEnrollmentToken(
   });
 }
 
-function publicOnly(jwk: Record<string, unknown>, members: readonly string[]): JWK {
+/** Keeps only the public members of a JWK (anything else, e.g. `d`, is dropped). */
+export function publicOnly(jwk: Record<string, unknown>, members: readonly string[]): JWK {
   return Object.fromEntries(members.map((member) => [member, jwk[member]])) as JWK;
 }

@@ -24,9 +24,10 @@ export interface AgentsTable {
   version: string;
   encryption_key_json: string;
   signing_key_json: string;
-  /** During a key rotation: the new keys, accepted alongside the current ones. */
-  next_encryption_key_json: string | null;
-  next_signing_key_json: string | null;
+  /** When the agent last replaced its key pairs (null: the enrollment keys). */
+  keys_rotated_at: string | null;
+  /** An admin asked for new keys; pending while later than `keys_rotated_at`. */
+  keys_rotation_requested_at: string | null;
   status: AgentStatusValue;
   /** The cloud node holding the agent's socket now, or null when offline. */
   node_id: string | null;

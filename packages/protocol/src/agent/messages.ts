@@ -40,6 +40,16 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     passwordLastSet: z.string().max(32).optional(),
   }),
   z.object({ type: z.literal('result'), operationId, outcome: outcomeSchema }),
+  /**
+   * New public keys, with a proof (JWS by the NEW signing key over this session's id) that the
+   * agent holds the private half. The cloud encrypts to the new key from then on.
+   */
+  z.object({
+    type: z.literal('rotate_keys'),
+    encryptionKey: z.record(z.string(), z.unknown()),
+    signingKey: z.record(z.string(), z.unknown()),
+    proof: z.string().max(4096),
+  }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
@@ -57,6 +67,13 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refused'), code: z.string().max(64), message: z.string().max(1000) }),
   /** A JWS (cloud signing key) whose payload is an OperationRequest. */
   z.object({ type: z.literal('operation'), jws: z.string().max(32_768) }),
+  /** An admin asked for new keys (or the cloud's rotation schedule did). */
+  z.object({ type: z.literal('rotate_keys_request') }),
+  z.object({
+    type: z.literal('keys_rotated'),
+    accepted: z.boolean(),
+    reason: z.string().max(200).optional(),
+  }),
   z.object({
     type: z.literal('claim_answer'),
     operationId,

@@ -208,6 +208,34 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
     },
   );
 
+  app.post(
+    '/api/v1/agents/:id/rotate-keys',
+    {
+      onRequest: manage,
+      config: { audit: 'agent.key_rotation_requested' },
+      schema: {
+        tags: ['agents'],
+        summary:
+          'Ask an online agent to replace its key pairs; it proves the new signing key and keeps serving.',
+        params: idParams,
+        response: { 202: z.object({ id: z.string(), requested: z.literal(true) }) },
+      },
+    },
+    async (request, reply) => {
+      const row = await agentOfTenant(services, request.admin!.tenantId, request.params.id);
+      request.auditTarget = { type: 'agent', id: row.id, name: row.name };
+      // Recorded, so an agent that is reconnecting right now still gets the request.
+      await services.db
+        .updateTable('agents')
+        .set({ keys_rotation_requested_at: services.clock.now().toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+      await services.bus.publish({ type: 'rotate_agent_keys', agentId: row.id });
+      reply.code(202);
+      return { id: row.id, requested: true as const };
+    },
+  );
+
   app.delete(
     '/api/v1/agents/:id',
     {
