@@ -95,7 +95,11 @@ async function ferrySide(
   targets: ReadonlyArray<{ dn: string; guid: string; sam: string }>,
   operations: number,
 ): Promise<WritebackSide> {
-  const system = new FerrySystem({ lab, operationTimeoutSeconds: 30 });
+  const system = new FerrySystem({
+    lab,
+    operationTimeoutSeconds: 30,
+    rateLimitPerMinute: 1_000_000,
+  });
   try {
     await system.startNode();
     await system.addAgent({ env: { FERRY_AGENT_LDAP_POOL_SIZE: String(CONCURRENCY) } });

@@ -29,6 +29,8 @@ export interface FerrySystemOptions {
   readonly lab: LabState;
   readonly databaseUrl?: string;
   readonly operationTimeoutSeconds?: number;
+  /** The cloud's per-client request limit (benchmarks send more than a person would). */
+  readonly rateLimitPerMinute?: number;
 }
 
 /**
@@ -61,6 +63,9 @@ export class FerrySystem {
       FERRY_LOG_LEVEL: 'info',
       FERRY_OPERATION_TIMEOUT_SECONDS: String(this.options.operationTimeoutSeconds ?? 10),
       FERRY_AGENT_HEARTBEAT_SECONDS: '2',
+      ...(this.options.rateLimitPerMinute
+        ? { FERRY_RATE_LIMIT_PER_MINUTE: String(this.options.rateLimitPerMinute) }
+        : {}),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
     };
   }

@@ -42,6 +42,8 @@ const agentViewSchema = z.object({
 /** Agent enrollment, the agents list with health, and disabling or removing an agent. */
 export function agentsRoutes(app: ZodApp, services: Services): void {
   const manage = requireAdmin(services, 'agents.manage');
+  // Unauthenticated, credential-bearing routes get the sign-in route's tighter limit.
+  const strictPerMinute = Math.max(10, Math.floor(services.config.rateLimitPerMinute / 20));
 
   app.post(
     '/api/v1/agents/enrollment-tokens',
@@ -76,7 +78,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
   app.post(
     '/api/v1/agents/enroll',
     {
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: strictPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['agents'],
         summary: 'An agent registers its public keys with a one-time enrollment token.',

@@ -19,10 +19,12 @@ const secretField = z.string().min(1).max(256);
  * answers exactly as a wrong current password does.
  */
 export function selfServiceRoutes(app: ZodApp, services: Services): void {
+  // Unauthenticated, credential-bearing routes get the sign-in route's tighter limit.
+  const strictPerMinute = Math.max(10, Math.floor(services.config.rateLimitPerMinute / 20));
   app.post(
     '/api/v1/self-service/password/change',
     {
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: strictPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['self-service'],
         summary: 'Change your own password (current + new); AD answers for synced accounts.',
