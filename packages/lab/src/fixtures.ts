@@ -2,6 +2,7 @@ import type { Client } from 'ldapts';
 import { LAB_BASE_DN } from './lab-layout.js';
 import type { LabPaths } from './lab-layout.js';
 import { add, ensureEntry, replace, sidToString } from './lab-ldap.js';
+import { grantDeletedObjectsRead } from './deleted-objects-acl.js';
 import type { LabAccount, LabState } from './lab-state.js';
 import { createLabUser } from './lab-users.js';
 import {
@@ -11,7 +12,7 @@ import {
   type DomainPasswordSettings,
 } from './samba-tool.js';
 
-export const FIXTURES_VERSION = 2;
+export const FIXTURES_VERSION = 3;
 
 const USER_CLASS = 'bf967aba-0de6-11d0-a285-00aa003049e2';
 const RIGHT_RESET_PASSWORD = '00299570-246d-11d0-a768-00aa006e0529';
@@ -184,6 +185,8 @@ export async function applyFixtures(
   // Ferry reads each user's resultant fine-grained policy; AD lets only admins read PSOs
   // unless the container delegates read (list, read property, read control) to the agent.
   await addAce(paths, PSO_CONTAINER, `(A;CI;LCRPLORC;;;${serviceSid})`);
+  // Sync sees deletions only if the agent may read tombstones.
+  await grantDeletedObjectsRead(paths, serviceSid);
 
   for (const pso of psos) {
     await ensurePso(paths, pso.name, pso.precedence, pso.settings);
