@@ -1,5 +1,6 @@
 import { FilterParser } from 'ldapts';
 import { z } from 'zod';
+import { SYNCED_USER_ATTRIBUTES } from './synced-user-mapping.js';
 
 const ldapFilter = z
   .string()
@@ -21,18 +22,8 @@ const ldapFilter = z
 /** Attributes the mapping reads itself; an "extra" attribute may not shadow them. */
 const MAPPED = new Set(
   [
-    'objectGUID',
-    'userPrincipalName',
-    'sAMAccountName',
-    'mail',
-    'displayName',
-    'givenName',
-    'sn',
-    'userAccountControl',
-    'lockoutTime',
-    'msDS-User-Account-Control-Computed',
-    'pwdLastSet',
-    'memberOf',
+    ...SYNCED_USER_ATTRIBUTES,
+    // Secret attributes, never to be read as extras.
     'unicodePwd',
     'dBCSPwd',
     'ntPwdHistory',

@@ -11,6 +11,7 @@ import { requireAdmin } from '../authenticate.js';
 import { idParams } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
+import { credentialRoutesPerMinute } from '../rate-limits.js';
 
 const agentViewSchema = z.object({
   id: z.string(),
@@ -42,8 +43,7 @@ const agentViewSchema = z.object({
 /** Agent enrollment, the agents list with health, and disabling or removing an agent. */
 export function agentsRoutes(app: ZodApp, services: Services): void {
   const manage = requireAdmin(services, 'agents.manage');
-  // Unauthenticated, credential-bearing routes get the sign-in route's tighter limit.
-  const strictPerMinute = Math.max(10, Math.floor(services.config.rateLimitPerMinute / 20));
+  const strictPerMinute = credentialRoutesPerMinute(services.config);
 
   app.post(
     '/api/v1/agents/enrollment-tokens',

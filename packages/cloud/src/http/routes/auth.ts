@@ -7,6 +7,7 @@ import { clearSessionCookies, setSessionCookies } from '../cookies.js';
 import { okSchema, roleSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
+import { credentialRoutesPerMinute } from '../rate-limits.js';
 
 const meSchema = z.object({
   userId: z.string(),
@@ -17,7 +18,7 @@ const meSchema = z.object({
 
 /** Admin sign-in, sign-out and the current session. */
 export function authRoutes(app: ZodApp, services: Services): void {
-  const signInPerMinute = Math.max(10, Math.floor(services.config.rateLimitPerMinute / 20));
+  const signInPerMinute = credentialRoutesPerMinute(services.config);
 
   app.post(
     '/api/v1/auth/sign-in',

@@ -9,6 +9,7 @@ import type { UserRow } from '../../store/tables.js';
 import { upn } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
+import { credentialRoutesPerMinute } from '../rate-limits.js';
 
 const secretField = z.string().min(1).max(256);
 
@@ -19,8 +20,7 @@ const secretField = z.string().min(1).max(256);
  * answers exactly as a wrong current password does.
  */
 export function selfServiceRoutes(app: ZodApp, services: Services): void {
-  // Unauthenticated, credential-bearing routes get the sign-in route's tighter limit.
-  const strictPerMinute = Math.max(10, Math.floor(services.config.rateLimitPerMinute / 20));
+  const strictPerMinute = credentialRoutesPerMinute(services.config);
   app.post(
     '/api/v1/self-service/password/change',
     {
