@@ -8,6 +8,8 @@ import { loadEnrollment, statePaths } from './state/agent-state.js';
 import { OperationJournal } from './state/operation-journal.js';
 import { AgentChannel } from './transport/agent-channel.js';
 import { OperationExecutor } from './writeback/operation-executor.js';
+import { SyncCoordinator } from './sync/sync-coordinator.js';
+import { SyncReader } from './sync/sync-reader.js';
 
 export interface AgentRuntime {
   readonly channel: AgentChannel;
@@ -69,11 +71,29 @@ export async function startAgent(
   });
   link.channel = channel;
   channel.start();
+  const sync = config.sync
+    ? new SyncCoordinator(
+        new SyncReader(
+          connector,
+          {
+            includeOus: config.syncIncludeOus,
+            excludeOus: config.syncExcludeOus,
+            ...(config.syncFilter ? { filter: config.syncFilter } : {}),
+          },
+          { directory: directoryConfigOf(config) },
+        ),
+        channel,
+        log,
+        5_000,
+      )
+    : undefined;
+  sync?.start();
   return {
     channel,
     connector,
     agentId: identity.agentId,
     async stop() {
+      await sync?.stop();
       await channel.stop();
       await connector.close();
     },

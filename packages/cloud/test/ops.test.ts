@@ -72,10 +72,14 @@ for (const backend of backends) {
         'POST /api/v1/agents/{id}/rotate-keys',
         'DELETE /api/v1/agents/{id}',
         'POST /api/v1/self-service/password/change',
+        'GET /api/v1/sync/status',
+        'GET /api/v1/sync/runs',
+        'PUT /api/v1/sync/settings',
+        'POST /api/v1/sync/confirm-deletes',
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 10);
+      assert.equal(routeModules.length, 11);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'

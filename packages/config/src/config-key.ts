@@ -7,6 +7,8 @@ import { z } from 'zod';
 export interface KeyMeta {
   readonly env: string;
   readonly secret?: boolean;
+  /** For list settings: what separates items in the environment variable (default ","). */
+  readonly separator?: string;
 }
 
 export function key<T extends z.ZodType>(schema: T, description: string, meta: KeyMeta): T {
@@ -20,6 +22,8 @@ export interface ConfigKeyInfo {
   readonly type: string;
   readonly description: string;
   readonly default: unknown;
+  /** For list settings, the separator of items in the environment variable. */
+  readonly separator: string | undefined;
 }
 
 interface JsonProperty {
@@ -30,6 +34,7 @@ interface JsonProperty {
   default?: unknown;
   env?: string;
   secret?: boolean;
+  separator?: string;
   items?: { type?: string };
 }
 
@@ -45,9 +50,10 @@ export function configKeys(schema: z.ZodObject): ConfigKeyInfo[] {
     type: prop.enum
       ? prop.enum.join(' | ')
       : prop.type === 'array'
-        ? `${prop.items?.type ?? 'string'} list (comma-separated in env)`
+        ? `${prop.items?.type ?? 'string'} list ("${prop.separator ?? ','}"-separated in env)`
         : (prop.format ?? prop.type ?? 'string'),
     description: prop.description ?? '',
     default: prop.default,
+    separator: prop.type === 'array' ? (prop.separator ?? ',') : undefined,
   }));
 }

@@ -29,7 +29,7 @@ export function loadConfig<S extends z.ZodObject>(
     const fromFile = info.secret ? env[`${info.env}_FILE`] : undefined;
     const value = fromFile !== undefined ? readSecretFile(fromFile, info.env) : env[info.env];
     if (value === undefined || value === '') continue;
-    raw[info.key] = coerce(value, info.type);
+    raw[info.key] = coerce(value, info.type, info.separator);
     sources[info.key] = `${info.key} (${fromFile !== undefined ? `${info.env}_FILE` : info.env})`;
   }
   const result = schema.safeParse(raw);
@@ -75,7 +75,7 @@ function readSecretFile(file: string, env: string): string {
 
 // Env values are strings; numbers, booleans and lists are converted only when they look
 // right, so a bad value still reaches the schema and fails with the key's name.
-function coerce(value: string, type: string): unknown {
+function coerce(value: string, type: string, separator: string | undefined): unknown {
   if (type === 'integer' || type === 'number') {
     return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
@@ -83,9 +83,9 @@ function coerce(value: string, type: string): unknown {
     if (value === 'true' || value === '1') return true;
     if (value === 'false' || value === '0') return false;
   }
-  if (type.endsWith('list (comma-separated in env)')) {
+  if (separator !== undefined) {
     return value
-      .split(',')
+      .split(separator)
       .map((item) => item.trim())
       .filter(Boolean);
   }

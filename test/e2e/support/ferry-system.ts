@@ -110,6 +110,8 @@ export class FerrySystem {
       FERRY_AGENT_BASE_DN: lab.baseDn,
       FERRY_AGENT_PASSWORD_WRITEBACK: 'true',
       FERRY_AGENT_LOG_LEVEL: 'info',
+      // Tests that sync say so and give a scope; the others put users in the store directly.
+      FERRY_AGENT_SYNC: 'false',
       ...extra,
     };
   }

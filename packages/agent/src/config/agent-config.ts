@@ -49,6 +49,26 @@ export const agentConfigSchema = z
       'Timeout of one LDAP operation.',
       { env: 'FERRY_AGENT_LDAP_TIMEOUT_MS' },
     ),
+    sync: key(
+      z.boolean().default(true),
+      'Keep the cloud directory in step with AD (one agent of the tenant leads at a time).',
+      { env: 'FERRY_AGENT_SYNC' },
+    ),
+    syncIncludeOus: key(
+      z.array(z.string().min(3)).default([]),
+      'OUs whose users are synced (empty: the whole base DN). DNs hold commas: separate them with ";".',
+      { env: 'FERRY_AGENT_SYNC_INCLUDE_OUS', separator: ';' },
+    ),
+    syncExcludeOus: key(
+      z.array(z.string().min(3)).default([]),
+      'OUs left out, inside the included ones (";"-separated).',
+      { env: 'FERRY_AGENT_SYNC_EXCLUDE_OUS', separator: ';' },
+    ),
+    syncFilter: key(
+      z.string().min(3).optional(),
+      'An LDAP filter users must also match, e.g. (department=Sales).',
+      { env: 'FERRY_AGENT_SYNC_FILTER' },
+    ),
     logLevel: key(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       'Minimum level of the JSON log written to stderr.',

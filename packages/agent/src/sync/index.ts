@@ -8,3 +8,4 @@ export * from './sync-controls.js';
 export * from './sync-filters.js';
 export * from './synced-user-mapping.js';
 export * from './watch-changes.js';
+export * from './sync-coordinator.js';

@@ -11,6 +11,7 @@ import {
   type AgentStatus,
   type CloudMessage,
   type OperationRequest,
+  type SyncBatch,
 } from '@ferry/protocol';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, JWK } from 'jose';
@@ -44,6 +45,8 @@ export interface ChannelOptions {
   readonly claimTimeoutMs?: number;
 }
 
+type SyncAnswer = Extract<CloudMessage, { type: 'sync_lease' | 'sync_ack' }>;
+
 export type ChannelState = 'connecting' | 'authenticating' | 'online' | 'offline' | 'stopped';
 
 /**
@@ -63,6 +66,8 @@ export class AgentChannel {
   #keys: AgentKeys;
   #sessionId: string | undefined;
   #rotationAnswer: ((accepted: boolean) => void) | undefined;
+  readonly #syncWaiters = new Map<string, (answer: SyncAnswer | undefined) => void>();
+  readonly #syncRequestListeners = new Set<() => void>();
   /** After a crash mid-rotation the cloud may hold the staged keys: prove with them once. */
   #proveWithStaged = false;
   #listeners = new Set<(state: ChannelState) => void>();
@@ -125,7 +130,7 @@ export class AgentChannel {
     this.#setState('connecting');
     const socket = new WebSocket(url, {
       handshakeTimeout: 10_000,
-      maxPayload: 256 * 1024,
+      maxPayload: 16 * 1024 * 1024,
       ...(this.#options.caFile ? { ca: this.#options.caFile } : {}),
     });
     this.#socket = socket;
@@ -150,6 +155,8 @@ export class AgentChannel {
       this.#clearTimers();
       for (const resolve of this.#pendingClaims.values()) resolve(false);
       this.#pendingClaims.clear();
+      for (const resolve of this.#syncWaiters.values()) resolve(undefined);
+      this.#syncWaiters.clear();
       if (this.#state === 'stopped') return;
       this.#setState('offline');
       const delay = this.#backoff.next();
@@ -207,6 +214,19 @@ export class AgentChannel {
           'agent channel: refused by the cloud',
         );
         this.#socket?.close(1000, 'refused');
+        return;
+      case 'sync_lease':
+        this.#syncWaiters.get('lease')?.(message);
+        this.#syncWaiters.delete('lease');
+        return;
+      case 'sync_ack': {
+        const key = `${message.runId}:${message.sequence}`;
+        this.#syncWaiters.get(key)?.(message);
+        this.#syncWaiters.delete(key);
+        return;
+      }
+      case 'sync_request':
+        for (const listener of this.#syncRequestListeners) listener();
         return;
       case 'rotate_keys_request':
         await this.#rotateKeys();
@@ -313,6 +333,45 @@ export class AgentChannel {
       this.#proveWithStaged = true;
       this.#backoff.reset();
     }
+  }
+
+  /** Asks for (or renews) the tenant's sync lease; undefined when offline or unanswered. */
+  requestSyncLease(): Promise<Extract<CloudMessage, { type: 'sync_lease' }> | undefined> {
+    return this.#ask('lease', { type: 'sync_lease_request' }) as Promise<
+      Extract<CloudMessage, { type: 'sync_lease' }> | undefined
+    >;
+  }
+
+  /** Sends one sync batch and waits for the cloud's verdict; undefined when the link broke. */
+  sendSyncBatch(
+    batch: SyncBatch,
+  ): Promise<Extract<CloudMessage, { type: 'sync_ack' }> | undefined> {
+    return this.#ask(
+      `${batch.runId}:${batch.sequence}`,
+      { type: 'sync_batch', batch },
+      120_000,
+    ) as Promise<Extract<CloudMessage, { type: 'sync_ack' }> | undefined>;
+  }
+
+  /** Called when an admin asks for a sync now. */
+  onSyncRequest(listener: () => void): () => void {
+    this.#syncRequestListeners.add(listener);
+    return () => this.#syncRequestListeners.delete(listener);
+  }
+
+  #ask(key: string, message: AgentMessage, timeoutMs = 10_000): Promise<SyncAnswer | undefined> {
+    if (this.#state !== 'online') return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#syncWaiters.delete(key);
+        resolve(undefined);
+      }, timeoutMs);
+      this.#syncWaiters.set(key, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      this.#send(message);
+    });
   }
 
   /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */

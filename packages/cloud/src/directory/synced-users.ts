@@ -65,6 +65,7 @@ export async function upsertSyncedUser(
         password_hash: null,
         failed_sign_ins: 0,
         sign_in_locked_until: null,
+        sync_run_id: null,
         created_at: now,
       })
       .execute();

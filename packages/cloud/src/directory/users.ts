@@ -88,6 +88,7 @@ export async function createCloudUser(
     id: random.uuid(),
     tenant_id: tenantId,
     source: 'cloud',
+    sync_run_id: null,
     upn: input.upn,
     upn_lower: input.upn.toLowerCase(),
     display_name: input.displayName,

@@ -17,6 +17,7 @@ import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { selfServiceRoutes } from './routes/self-service.js';
 import { settingsRoutes } from './routes/settings.js';
+import { syncRoutes } from './routes/sync.js';
 import { userCredentialRoutes } from './routes/user-credentials.js';
 import { userMethodRoutes } from './routes/user-methods.js';
 import { usersRoutes } from './routes/users.js';
@@ -43,6 +44,7 @@ export const routeModules: readonly RouteModule[] = [
   auditRoutes,
   agentsRoutes,
   selfServiceRoutes,
+  syncRoutes,
 ];
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */

@@ -20,6 +20,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
 import { claimOperation, completeOperation } from './agent-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
+import { applyBatch } from '../sync/apply-batch.js';
+import { takeSyncLease } from '../sync/sync-state.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
 import type { OperationRelay } from './operation-relay.js';
 import type { RelayBus } from './relay-bus.js';
@@ -58,7 +60,7 @@ type Phase =
  */
 export class AgentGateway {
   readonly #options: GatewayOptions;
-  readonly #server = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  readonly #server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   readonly #unsubscribe: () => void;
 
   constructor(options: GatewayOptions) {
@@ -67,6 +69,8 @@ export class AgentGateway {
     this.#unsubscribe = options.bus.subscribe((message) => {
       if (message.type === 'disconnect_agent') {
         this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
+      } else if (message.type === 'sync_now') {
+        this.#options.sessions.get(message.agentId)?.send({ type: 'sync_request' });
       } else if (message.type === 'rotate_agent_keys') {
         this.#options.sessions.get(message.agentId)?.send({ type: 'rotate_keys_request' });
       }
@@ -289,6 +293,38 @@ export class AgentGateway {
       case 'rotate_keys':
         send(await this.#rotateKeys(session, message));
         return;
+      case 'sync_lease_request': {
+        const lease = await takeSyncLease(
+          db,
+          session.tenantId,
+          session.agentId,
+          clock,
+          this.#options.heartbeatSeconds * 3000,
+        );
+        send({ type: 'sync_lease', granted: lease.granted, cursor: lease.cursor });
+        return;
+      }
+      case 'sync_batch': {
+        const { batch } = message;
+        const verdict = await applyBatch(
+          db,
+          session.tenantId,
+          session.agentId,
+          batch,
+          clock,
+          this.#options.random,
+        );
+        send({
+          type: 'sync_ack',
+          runId: batch.runId,
+          sequence: batch.sequence,
+          applied: verdict.applied,
+          cursor: verdict.cursor,
+          ...(verdict.applied ? {} : { code: verdict.code }),
+          ...('pending' in verdict ? { pending: verdict.pending } : {}),
+        });
+        return;
+      }
       default:
         session.close(4001, 'message_invalid');
     }

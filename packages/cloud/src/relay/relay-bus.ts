@@ -20,6 +20,8 @@ export const busMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), operationId: z.string(), outcome: outcomeSchema }),
   /** An admin disabled or removed the agent: whichever node holds its socket closes it. */
   z.object({ type: z.literal('disconnect_agent'), agentId: z.string(), reason: z.string() }),
+  /** An admin asked the tenant's sync leader to run now. */
+  z.object({ type: z.literal('sync_now'), agentId: z.string() }),
   /** An admin asked this agent to rotate its keys. */
   z.object({ type: z.literal('rotate_agent_keys'), agentId: z.string() }),
   /** An agent's socket closed with these operations in flight. */

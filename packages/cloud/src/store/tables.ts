@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { RelayDatabase } from '../relay/relay-tables.js';
+import type { SyncDatabase } from '../sync/sync-tables.js';
 
 /**
  * Row types of the store. Portable across SQLite and PostgreSQL: times are ISO-8601 UTC text
@@ -33,6 +34,8 @@ export interface UsersTable {
   password_last_set_at: string | null;
   synced_at: string | null;
   sync_agent_id: string | null;
+  /** The sync run that last upserted this user (a full run removes users it did not see). */
+  sync_run_id: string | null;
   failed_sign_ins: number;
   sign_in_locked_until: string | null;
   created_at: string;
@@ -123,7 +126,7 @@ export interface AuditEventsTable {
   detail_json: string | null;
 }
 
-export interface Database extends RelayDatabase {
+export interface Database extends RelayDatabase, SyncDatabase {
   tenants: TenantsTable;
   users: UsersTable;
   groups: GroupsTable;

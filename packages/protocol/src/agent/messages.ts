@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { directoryPolicySchema } from '../directory-policy.js';
 import { outcomeSchema } from '../outcomes.js';
+import { syncBatchSchema, syncCursorSchema } from './sync.js';
 
 /**
  * Messages on the agent's WebSocket, one JSON object per frame, tagged by `type`.
@@ -44,6 +45,9 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
    * New public keys, with a proof (JWS by the NEW signing key over this session's id) that the
    * agent holds the private half. The cloud encrypts to the new key from then on.
    */
+  /** "May I be the tenant's sync leader (again)?" — sent every heartbeat while syncing. */
+  z.object({ type: z.literal('sync_lease_request') }),
+  z.object({ type: z.literal('sync_batch'), batch: syncBatchSchema }),
   z.object({
     type: z.literal('rotate_keys'),
     encryptionKey: z.record(z.string(), z.unknown()),
@@ -67,6 +71,23 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refused'), code: z.string().max(64), message: z.string().max(1000) }),
   /** A JWS (cloud signing key) whose payload is an OperationRequest. */
   z.object({ type: z.literal('operation'), jws: z.string().max(32_768) }),
+  /** The lease answer, with the cursor the cloud holds (null: no import yet). */
+  z.object({
+    type: z.literal('sync_lease'),
+    granted: z.boolean(),
+    cursor: syncCursorSchema.nullable(),
+  }),
+  z.object({
+    type: z.literal('sync_ack'),
+    runId: z.uuid(),
+    sequence: z.number().int().min(0),
+    applied: z.boolean(),
+    code: z.enum(['cursor_mismatch', 'not_leader', 'delete_threshold']).optional(),
+    cursor: syncCursorSchema.nullable(),
+    pending: z.number().int().min(0).optional(),
+  }),
+  /** An admin asked for a sync now (e.g. after confirming deletes). */
+  z.object({ type: z.literal('sync_request') }),
   /** An admin asked for new keys (or the cloud's rotation schedule did). */
   z.object({ type: z.literal('rotate_keys_request') }),
   z.object({

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { coreMigration } from './0001-core.js';
 import { agentsMigration } from './0002-agents.js';
+import { syncMigration } from './0003-sync.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -11,5 +12,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-core': coreMigration(dialect),
     '0002-agents': agentsMigration(),
+    '0003-sync': syncMigration(),
   };
 }

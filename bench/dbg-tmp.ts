@@ -1,0 +1,15 @@
+import { openLab } from '../packages/agent/test/support/lab.js';
+import { createSyncOus } from '../packages/agent/test/support/sync-ou.js';
+import { FerrySystem } from '../test/e2e/support/ferry-system.js';
+const lab = await openLab();
+const ous = await createSyncOus(lab);
+const u = await lab.newUser(); await ous.place(u, ous.inA);
+const sys = new FerrySystem({ lab: lab.state });
+await sys.startNode();
+const agent = await sys.addAgent({ env: { FERRY_AGENT_SYNC: 'true', FERRY_AGENT_SYNC_INCLUDE_OUS: ous.root } });
+await new Promise((r) => setTimeout(r, 8000));
+console.log(agent.process.output.slice(-8).join('\n'));
+console.log(JSON.stringify((await sys.api.get('/api/v1/sync/status')).json));
+console.log(JSON.stringify((await sys.api.get('/api/v1/sync/runs')).json).slice(0, 400));
+console.log(sys.nodes[0]!.process.output.filter((l) => /error|warn|sync/i.test(l)).slice(-5).join('\n'));
+await sys.stop(); await ous.remove(); await lab.close();
