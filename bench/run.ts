@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { labUp } from '@ferry/lab';
 import { renderBenchmarks, type BenchResults } from './report.js';
 import { benchSyncRead } from './sync-read-run.js';
+import { benchSyncIntoCloud } from './sync/sync-cloud-bench.js';
 import { benchWriteback } from './writeback/writeback-bench.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -37,7 +38,10 @@ const results: BenchResults = {
 };
 if (!values.only || values.only === 'writeback')
   results.writeback = await benchWriteback(lab, operations, log);
-if (!values.only || values.only === 'sync') results.sync = await benchSyncRead(lab, log);
+if (!values.only || values.only === 'sync') {
+  results.syncRead = await benchSyncRead(lab, log);
+  results.sync = await benchSyncIntoCloud(lab, log);
+}
 
 writeFileSync(path.join(root, 'docs/benchmarks.md'), renderBenchmarks(results));
 if (values.json) writeFileSync(values.json, JSON.stringify(jsonShape(results), null, 2) + '\n');
@@ -67,6 +71,6 @@ function jsonShape(all: BenchResults) {
           },
         }
       : {}),
-    ...(all.sync ? { sync: all.sync } : {}),
+    ...(all.sync ? { sync: { ...all.sync, agent_read: all.syncRead } } : {}),
   };
 }

@@ -1,13 +1,12 @@
 // `npm run demo`: the lab AD, the cloud on embedded defaults, an enrolled agent with password
-// writeback on, demo users; prints where everything is; Ctrl-C stops all of it.
+// writeback and sync on (the Staff OU's users reach the cloud directory through it); prints
+// where everything is; Ctrl-C stops all of it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isEnrolled, statePaths } from '@ferry/agent';
-import { openStore, systemClock, systemRandom, upsertSyncedUser } from '@ferry/cloud';
 import { labDown, labUp, type LabState } from '@ferry/lab';
 import { Api } from './support/api.js';
-import { labConnector } from './support/lab-connector.js';
 import { repoRoot, startProcess, type RunningProcess } from './support/processes.js';
 
 const log = (line: string): void => console.log(`demo: ${line}`);
@@ -49,6 +48,10 @@ async function main(): Promise<void> {
     FERRY_AGENT_BASE_DN: lab.baseDn,
     FERRY_AGENT_PASSWORD_WRITEBACK: 'true',
     FERRY_AGENT_LOG_LEVEL: 'info',
+    // The named demo users; bulk and test users stay out.
+    FERRY_AGENT_SYNC: 'true',
+    FERRY_AGENT_SYNC_INCLUDE_OUS: lab.ous.staff,
+    FERRY_AGENT_SYNC_EXCLUDE_OUS: `${lab.ous.bulk};${lab.ous.tests}`,
   };
   if (!isEnrolled(statePaths(agentDir))) {
     const { json } = await api.post('/api/v1/agents/enrollment-tokens');
@@ -64,8 +67,7 @@ async function main(): Promise<void> {
   const agent = startProcess('packages/agent/src/cli/main.ts', ['run'], agentEnv);
   running.push(agent);
   await agent.waitFor(/agent channel: online/);
-
-  await seedUsers(lab);
+  await agent.waitFor(/sync: (full import done|leading)/);
   printSummary(url!, adminPassword, lab);
 }
 
@@ -91,40 +93,6 @@ async function ensureAdmin(api: Api, env: Record<string, string>, password: stri
     ),
   );
   await api.signIn(adminEmail, password);
-}
-
-/** Puts the lab's fixture users into the cloud directory (the sync engine will do this). */
-async function seedUsers(lab: LabState): Promise<void> {
-  const connector = labConnector(lab);
-  const store = openStore({ dataDir: cloudDir });
-  try {
-    const tenant = await store.db
-      .selectFrom('tenants')
-      .select('id')
-      .where('is_default', '=', 1)
-      .executeTakeFirstOrThrow();
-    for (const name of demoUsers) {
-      const account = lab.users[name]!;
-      const found = await connector.findUser({
-        by: 'sAMAccountName',
-        value: account.sAMAccountName,
-      });
-      if (!found.ok) continue;
-      await upsertSyncedUser(store.db, systemClock, systemRandom, tenant.id, {
-        sourceAnchor: found.user.objectGUID,
-        upn: account.userPrincipalName,
-        displayName: found.user.displayName ?? account.sAMAccountName,
-        distinguishedName: found.user.dn,
-        samAccountName: found.user.sAMAccountName,
-        enabled: found.user.enabled,
-        lockedOut: found.user.lockedOut,
-        passwordLastSetAt: found.user.passwordLastSet?.toISOString() ?? null,
-      });
-    }
-  } finally {
-    await store.close();
-    await connector.close();
-  }
 }
 
 function printSummary(url: string, adminPassword: string, lab: LabState): void {

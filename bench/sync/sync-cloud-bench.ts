@@ -1,0 +1,85 @@
+import { labClient, replace, type LabState } from '@ferry/lab';
+import { SYNCED_USER_ATTRIBUTES, scopedUserFilter } from '@ferry/agent';
+import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
+import { summarize } from '../stats.js';
+
+export interface SyncCloudFigures {
+  readonly users: number;
+  readonly raw_users_per_s: number;
+  readonly ferry_users_per_s: number;
+  readonly delta_p50_ms: number;
+  readonly delta_p95_ms: number;
+  readonly delta_samples: number;
+}
+
+/**
+ * Sync end to end: a full import of the Bulk OU (10,000 users) from AD into the cloud's store
+ * through the agent and its WebSocket, next to the same paged ldapts read alone; then the
+ * time from a change in AD to the changed user in the cloud API.
+ */
+export async function benchSyncIntoCloud(lab: LabState, log: (line: string) => void, samples = 10): Promise<SyncCloudFigures> {
+  const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
+  await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
+  let rawUsers = 0;
+  const rawStart = performance.now();
+  for await (const page of raw.searchPaginated(lab.ous.bulk, {
+    scope: 'sub',
+    filter: scopedUserFilter(undefined),
+    attributes: [...SYNCED_USER_ATTRIBUTES],
+    explicitBufferAttributes: ['objectGUID'],
+    paged: { pageSize: 1_000 },
+  })) {
+    rawUsers += page.searchEntries.length;
+  }
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+
+  const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });
+  try {
+    await system.startNode();
+    log('sync: full import of the Bulk OU into the cloud');
+    const agent = await system.addAgent({
+      env: { FERRY_AGENT_SYNC: 'true', FERRY_AGENT_SYNC_INCLUDE_OUS: lab.ous.bulk },
+    });
+    const [leading] = await agent.process.waitFor(/^.*"msg":"sync: leading".*$/, 30_000);
+    const [done] = await agent.process.waitFor(/^.*"msg":"sync: full import done".*$/, 600_000);
+    const started = (JSON.parse(leading!) as { time: number }).time;
+    const finished = JSON.parse(done!) as { time: number; upserts: number };
+    const ferrySeconds = (finished.time - started) / 1000;
+
+    log('sync: change-to-cloud latency');
+    // Changes are made as the domain admin, the way an AD admin would make them.
+    const admin = labClient(lab.ldapsUrl, lab.caFile);
+    await admin.bind(lab.admin.dn, lab.admin.password);
+    const latencies: number[] = [];
+    const { json } = await system.api.get('/api/v1/users?limit=20');
+    const targets = (json.users as Array<{ id: string; onPremises: { distinguishedName: string } | null }>).filter(
+      (user) => user.onPremises,
+    );
+    for (let index = 0; index < samples; index += 1) {
+      const target = targets[index % targets.length]!;
+      const name = `Latency ${Date.now()}-${index}`;
+      const changed = performance.now();
+      await admin.modify(target.onPremises!.distinguishedName, [replace('displayName', [name])]);
+      for (;;) {
+        const seen = await system.api.get(`/api/v1/users/${target.id}`);
+        if (seen.json.displayName === name) break;
+        if (performance.now() - changed > 30_000) throw new Error('change did not reach the cloud in 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      latencies.push(performance.now() - changed);
+    }
+    await admin.unbind();
+    const delta = summarize(latencies);
+    return {
+      users: finished.upserts,
+      raw_users_per_s: Math.round(rawUsers / rawSeconds),
+      ferry_users_per_s: Math.round(finished.upserts / ferrySeconds),
+      delta_p50_ms: Math.round(delta.p50_ms),
+      delta_p95_ms: Math.round(delta.p95_ms),
+      delta_samples: latencies.length,
+    };
+  } finally {
+    await system.stop();
+    await raw.unbind();
+  }
+}
