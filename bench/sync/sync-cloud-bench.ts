@@ -17,7 +17,11 @@ export interface SyncCloudFigures {
  * through the agent and its WebSocket, next to the same paged ldapts read alone; then the
  * time from a change in AD to the changed user in the cloud API.
  */
-export async function benchSyncIntoCloud(lab: LabState, log: (line: string) => void, samples = 10): Promise<SyncCloudFigures> {
+export async function benchSyncIntoCloud(
+  lab: LabState,
+  log: (line: string) => void,
+  samples = 10,
+): Promise<SyncCloudFigures> {
   const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
   let rawUsers = 0;
@@ -52,9 +56,9 @@ export async function benchSyncIntoCloud(lab: LabState, log: (line: string) => v
     await admin.bind(lab.admin.dn, lab.admin.password);
     const latencies: number[] = [];
     const { json } = await system.api.get('/api/v1/users?limit=20');
-    const targets = (json.users as Array<{ id: string; onPremises: { distinguishedName: string } | null }>).filter(
-      (user) => user.onPremises,
-    );
+    const targets = (
+      json.users as Array<{ id: string; onPremises: { distinguishedName: string } | null }>
+    ).filter((user) => user.onPremises);
     for (let index = 0; index < samples; index += 1) {
       const target = targets[index % targets.length]!;
       const name = `Latency ${Date.now()}-${index}`;
@@ -63,7 +67,8 @@ export async function benchSyncIntoCloud(lab: LabState, log: (line: string) => v
       for (;;) {
         const seen = await system.api.get(`/api/v1/users/${target.id}`);
         if (seen.json.displayName === name) break;
-        if (performance.now() - changed > 30_000) throw new Error('change did not reach the cloud in 30 s');
+        if (performance.now() - changed > 30_000)
+          throw new Error('change did not reach the cloud in 30 s');
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       latencies.push(performance.now() - changed);
