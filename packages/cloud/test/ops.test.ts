@@ -76,10 +76,11 @@ for (const backend of backends) {
         'GET /api/v1/sync/runs',
         'PUT /api/v1/sync/settings',
         'POST /api/v1/sync/confirm-deletes',
+        'POST /api/v1/password-policy/check',
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 11);
+      assert.equal(routeModules.length, 12);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'

@@ -15,6 +15,7 @@ import { bootstrapRoutes } from './routes/bootstrap.js';
 import { agentsRoutes } from './routes/agents.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
+import { passwordPolicyRoutes } from './routes/password-policy.js';
 import { selfServiceRoutes } from './routes/self-service.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
@@ -45,6 +46,7 @@ export const routeModules: readonly RouteModule[] = [
   agentsRoutes,
   selfServiceRoutes,
   syncRoutes,
+  passwordPolicyRoutes,
 ];
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */

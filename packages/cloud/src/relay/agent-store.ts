@@ -47,6 +47,21 @@ export async function onlineAgents(
   }));
 }
 
+/**
+ * The domain policy the tenant's online agents report, when it is everyone's (they see no
+ * fine-grained policy); undefined otherwise, as only AD knows which PSO applies to whom.
+ */
+export async function reportedDomainPolicy(
+  db: Kysely<Database>,
+  tenantId: string,
+  seenSince: Date,
+): Promise<DirectoryPolicy | undefined> {
+  const agents = await onlineAgents(db, tenantId, seenSince);
+  return agents
+    .map((agent) => agent.status)
+    .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;
+}
+
 /** The agent's claim: granted only while the operation is pending and not expired. */
 export async function claimOperation(
   db: Kysely<Database>,

@@ -1,9 +1,9 @@
 import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
-import type { DirectoryPolicy, OperationKind, Outcome, Secret } from '@ferry/protocol';
+import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Services } from '../http/services.js';
 import type { UserRow } from '../store/tables.js';
-import { onlineAgents } from './agent-store.js';
+import { reportedDomainPolicy } from './agent-store.js';
 
 export interface WritebackRequest {
   readonly kind: Exclude<OperationKind, 'verify_credentials'> | 'verify_credentials';
@@ -92,14 +92,11 @@ async function precheck(
   password: Secret,
 ): Promise<Outcome | undefined> {
   const now = services.clock.now();
-  const agents = await onlineAgents(
+  const directory = await reportedDomainPolicy(
     services.db,
     request.user.tenant_id,
     new Date(now.getTime() - services.config.agentHeartbeatSeconds * 3000),
   );
-  const directory: DirectoryPolicy | undefined = agents
-    .map((agent) => agent.status)
-    .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;
   const evaluation = evaluatePassword({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),
