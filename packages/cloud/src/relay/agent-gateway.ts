@@ -143,8 +143,13 @@ export class AgentGateway {
     },
   ): Promise<Phase> {
     const { db, clock, random } = this.#options;
+    // A refusal closes the socket; the phase stays as it was.
+    const deny = (code: ErrorCode, detail: string): Phase => {
+      io.refuse(code, detail);
+      return phase;
+    };
     if (phase.name === 'hello') {
-      if (message.type !== 'hello') return (io.refuse('message_invalid', 'expected hello'), phase);
+      if (message.type !== 'hello') return deny('message_invalid', 'expected hello');
       if (!isSupportedProtocol(message.protocolVersion)) {
         io.refuse(
           'protocol_incompatible',
@@ -157,9 +162,8 @@ export class AgentGateway {
         .selectAll()
         .where('id', '=', message.agentId)
         .executeTakeFirst();
-      if (!agent) return (io.refuse('agent_unknown', `agent ${message.agentId}`), phase);
-      if (agent.status !== 'active')
-        return (io.refuse('agent_disabled', `agent ${agent.id}`), phase);
+      if (!agent) return deny('agent_unknown', `agent ${message.agentId}`);
+      if (agent.status !== 'active') return deny('agent_disabled', `agent ${agent.id}`);
       const nonce = random.bytes(32).toString('base64url');
       io.send({ type: 'challenge', nonce, protocolVersion: AGENT_PROTOCOL_VERSION });
       await db
@@ -176,19 +180,12 @@ export class AgentGateway {
       };
     }
     if (phase.name === 'proof') {
-      if (message.type !== 'proof') return (io.refuse('message_invalid', 'expected proof'), phase);
-      let proven = false;
-      for (const jwk of [phase.key]) {
-        if (
-          await verifyProof(await importKey(jwk, SIGNING_ALG), message.jws, {
-            nonce: phase.nonce,
-            agentId: phase.agentId,
-          })
-        ) {
-          proven = true;
-        }
-      }
-      if (!proven) return (io.refuse('proof_invalid', `agent ${phase.agentId}`), phase);
+      if (message.type !== 'proof') return deny('message_invalid', 'expected proof');
+      const proven = await verifyProof(await importKey(phase.key, SIGNING_ALG), message.jws, {
+        nonce: phase.nonce,
+        agentId: phase.agentId,
+      });
+      if (!proven) return deny('proof_invalid', `agent ${phase.agentId}`);
       clearTimeout(io.deadline);
       const session = this.#online(phase.agentId, phase.tenantId, io.socket, io.send);
       const now = clock.now().toISOString();

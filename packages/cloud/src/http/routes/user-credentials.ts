@@ -1,4 +1,5 @@
 import { Secret } from '@ferry/protocol';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { countGlobalAdmins, rolesOf, setRoles } from '../../directory/roles.js';
 import { toUserView } from '../../directory/user-view.js';
@@ -83,7 +84,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
 
   /** Runs the operation through the agent; answers the fresh user view, or AD's refusal. */
   async function synced(
-    request: { admin: { userId: string } | null; auditDetail: unknown },
+    request: FastifyRequest,
     target: UserRow,
     operation: Pick<Parameters<typeof writeback>[1], 'kind' | 'newPassword' | 'options'>,
   ) {
