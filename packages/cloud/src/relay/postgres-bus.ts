@@ -22,6 +22,9 @@ export class PostgresBus implements RelayBus {
     this.#connectionString = connectionString;
     this.#log = log;
     this.#publisher = new pg.Pool({ connectionString, max: 2 });
+    this.#publisher.on('error', (error) =>
+      log.warn({ reason: error.message }, 'relay bus: an idle publisher connection was dropped'),
+    );
   }
 
   static async open(connectionString: string, log: Logger): Promise<PostgresBus> {
@@ -31,6 +34,7 @@ export class PostgresBus implements RelayBus {
   }
 
   async #listen(): Promise<void> {
+    if (this.#closed) return;
     const client = new pg.Client({ connectionString: this.#connectionString });
     client.on('notification', (notification) => {
       if (notification.channel !== CHANNEL || !notification.payload) return;
@@ -45,6 +49,10 @@ export class PostgresBus implements RelayBus {
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
+    if (this.#closed) {
+      await client.end();
+      return;
+    }
     this.#listener = client;
   }
 

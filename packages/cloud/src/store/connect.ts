@@ -19,6 +19,9 @@ export const SQLITE_FILE = 'ferry.sqlite';
 export function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server drops (restart, failover) is discarded by the pool; without
+    // a listener its error would crash the process. The next query opens a new connection.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
