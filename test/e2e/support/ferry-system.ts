@@ -160,7 +160,7 @@ export class FerrySystem {
     while (Date.now() < deadline) {
       const { json } = await node.api.get('/api/v1/agents');
       const agent = json.items?.find((item: { id: string }) => item.id === agentId);
-      if (agent?.online && agent.directoryReachable !== null) return;
+      if (agent?.online && agent.directoryReachable === true) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`agent ${agentId} did not come online with a status`);

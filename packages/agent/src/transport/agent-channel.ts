@@ -65,6 +65,7 @@ export class AgentChannel {
   #lastRefusal: { code: string; message: string } | undefined;
   #keys: AgentKeys;
   #sessionId: string | undefined;
+  #recheck: NodeJS.Timeout | undefined;
   #rotationAnswer: ((accepted: boolean) => void) | undefined;
   readonly #syncWaiters = new Map<string, (answer: SyncAnswer | undefined) => void>();
   readonly #syncRequestListeners = new Set<() => void>();
@@ -121,7 +122,13 @@ export class AgentChannel {
   /** Sends a fresh status report now (e.g. after the directory came back). */
   async reportStatus(): Promise<void> {
     if (this.#state !== 'online') return;
-    this.#send({ type: 'status', status: await this.#options.status() });
+    const status = await this.#options.status();
+    this.#send({ type: 'status', status });
+    // While the directory cannot be reached, look again soon rather than at the next period.
+    clearTimeout(this.#recheck);
+    if (!status.directoryReachable) {
+      this.#recheck = setTimeout(() => void this.reportStatus().catch(() => undefined), 5_000);
+    }
   }
 
   #connect(): void {
@@ -403,6 +410,7 @@ export class AgentChannel {
   }
 
   #clearTimers(): void {
+    clearTimeout(this.#recheck);
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
   }

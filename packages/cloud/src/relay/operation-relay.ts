@@ -297,7 +297,7 @@ export class OperationRelay {
 
 /**
  * Online agents able to take the operation, shuffled (active-active), or the outcome that
- * explains why none can: no agent online, writeback off on every agent, or none reaching AD.
+ * explains why none can: no agent online, or writeback off on every agent.
  */
 export function chooseCandidates(
   online: readonly OnlineAgent[],
@@ -309,16 +309,18 @@ export function chooseCandidates(
     ? online.filter((agent) => agent.status?.passwordWritebackEnabled !== false)
     : [...online];
   if (willing.length === 0) return { outcome: { code: 'writeback_disabled', scope: 'agent' } };
+  // Agents that last reported the directory reachable go first; the others still get a try,
+  // because a report can be stale and the agent answers precisely if the DC is still down.
   const reaching = willing.filter((agent) => agent.status?.directoryReachable !== false);
-  if (reaching.length === 0) {
-    return {
-      outcome: { code: 'directory_unavailable', detail: 'no online agent can reach the directory' },
-    };
-  }
-  const shuffled = [...reaching];
+  const others = willing.filter((agent) => agent.status?.directoryReachable === false);
+  return { agents: [...shuffle(reaching), ...shuffle(others)] };
+}
+
+function shuffle<T>(items: readonly T[]): T[] {
+  const shuffled = [...items];
   for (let index = shuffled.length - 1; index > 0; index -= 1) {
     const other = Math.floor(Math.random() * (index + 1));
     [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
   }
-  return { agents: shuffled };
+  return shuffled;
 }
