@@ -8,15 +8,11 @@
  *   npm run bench:sync-read [-- --rounds 3 --samples 10]
  */
 import { randomBytes } from 'node:crypto';
+import { rawPagedRead } from './sync/raw-paged-read.js';
 import { createLabUser, deleteLabEntry, labClient, replace, requireLabState } from '@ferry/lab';
 import { Secret } from '@ferry/protocol';
 import { AdConnector, parseDirectoryConfig } from '../packages/agent/src/index.js';
-import {
-  SYNCED_USER_ATTRIBUTES,
-  SyncReader,
-  scopedUserFilter,
-  type SyncConfigInput,
-} from '../packages/agent/src/sync/index.js';
+import { SyncReader, type SyncConfigInput } from '../packages/agent/src/sync/index.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,17 +37,7 @@ const connector = new AdConnector(directory);
 const reader = new SyncReader(connector, { pageSize: PAGE_SIZE });
 
 async function rawRead(): Promise<number> {
-  let users = 0;
-  for await (const page of raw.searchPaginated(state.baseDn, {
-    scope: 'sub',
-    filter: scopedUserFilter(undefined),
-    attributes: [...SYNCED_USER_ATTRIBUTES],
-    explicitBufferAttributes: ['objectGUID'],
-    paged: { pageSize: PAGE_SIZE },
-  })) {
-    users += page.searchEntries.length;
-  }
-  return users;
+  return rawPagedRead(raw, state.baseDn);
 }
 
 async function ferryRead(): Promise<number> {

@@ -1,7 +1,7 @@
 import { labClient, replace, type LabState } from '@ferry/lab';
-import { SYNCED_USER_ATTRIBUTES, scopedUserFilter } from '@ferry/agent';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { summarize } from '../stats.js';
+import { rawPagedRead } from './raw-paged-read.js';
 
 export interface SyncCloudFigures {
   readonly users: number;
@@ -24,17 +24,8 @@ export async function benchSyncIntoCloud(
 ): Promise<SyncCloudFigures> {
   const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
-  let rawUsers = 0;
   const rawStart = performance.now();
-  for await (const page of raw.searchPaginated(lab.ous.bulk, {
-    scope: 'sub',
-    filter: scopedUserFilter(undefined),
-    attributes: [...SYNCED_USER_ATTRIBUTES],
-    explicitBufferAttributes: ['objectGUID'],
-    paged: { pageSize: 1_000 },
-  })) {
-    rawUsers += page.searchEntries.length;
-  }
+  const rawUsers = await rawPagedRead(raw, lab.ous.bulk);
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });

@@ -4,21 +4,8 @@ import { replace } from '@ferry/lab';
 import { Secret } from '@ferry/protocol';
 import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
 import { createSyncOus, type SyncOus } from '../../packages/agent/test/support/sync-ou.js';
+import { eventually } from './support/eventually.js';
 import { FerrySystem, type AgentHandle } from './support/ferry-system.js';
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('sync end to end: AD changes reach the cloud directory through the leading agent', () => {
   let lab: LabFixture;

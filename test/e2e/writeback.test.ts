@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Secret } from '@ferry/protocol';
 import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
 import { FerrySystem, type AgentHandle } from './support/ferry-system.js';
+import { eventually } from './support/eventually.js';
 import { syncedLabUser } from './support/synced-lab-user.js';
 
 /** Strong enough for the cloud's own policy (zxcvbn 3+, not banned) and AD's complexity. */
@@ -12,19 +13,6 @@ function newPassword(): string {
   const password = `Vq${randomBytes(6).toString('hex')}!Tz-${randomBytes(3).toString('hex')}`;
   usedPasswords.push(password);
   return password;
-}
-
-async function waitUntil(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('writeback end to end: cloud + agents + lab DC, all real processes (SQLite)', () => {
@@ -217,7 +205,7 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     await agentA.process.stop();
     const off = await agentA.restart({ FERRY_AGENT_PASSWORD_WRITEBACK: 'false' });
     try {
-      await waitUntil(async () => {
+      await eventually(async () => {
         const { json } = await system.api.get('/api/v1/agents');
         return json.items.some(
           (item: { id: string; online: boolean; passwordWritebackEnabled: boolean }) =>

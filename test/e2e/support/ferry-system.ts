@@ -6,6 +6,7 @@ import { openStore, upsertSyncedUser, systemClock, systemRandom, type Store } fr
 import type { LabAccount, LabState } from '@ferry/lab';
 import { Api } from '../../../scripts/support/api.js';
 import { startProcess, type RunningProcess } from '../../../scripts/support/processes.js';
+import { eventually } from './eventually.js';
 import { WireTap } from './wire-tap.js';
 
 export const ADMIN_EMAIL = 'admin@ferry.test';
@@ -156,14 +157,15 @@ export class FerrySystem {
     node: CloudNode = this.nodes[0]!,
     timeoutMs = 15_000,
   ): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { json } = await node.api.get('/api/v1/agents');
-      const agent = json.items?.find((item: { id: string }) => item.id === agentId);
-      if (agent?.online && agent.directoryReachable === true) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`agent ${agentId} did not come online with a status`);
+    await eventually(
+      async () => {
+        const { json } = await node.api.get('/api/v1/agents');
+        const agent = json.items?.find((item: { id: string }) => item.id === agentId);
+        return agent?.online === true && agent.directoryReachable === true;
+      },
+      `agent ${agentId} to come online with a reachable directory`,
+      timeoutMs,
+    );
   }
 
   store(): Store {
@@ -182,12 +184,12 @@ export class FerrySystem {
 
   /** Waits until the cloud has dispatched an operation for this user. */
   async waitForOperation(objectGUID: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await this.operationFor(objectGUID))) {
-      if (Date.now() > deadline)
-        throw new Error(`no operation for ${objectGUID} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(
+      () => this.operationFor(objectGUID),
+      `an operation for ${objectGUID}`,
+      timeoutMs,
+      50,
+    );
   }
 
   /** Puts a lab user into the cloud directory as the sync engine will. */

@@ -1,4 +1,4 @@
-import { ConfigError, key, loadConfig, type Env } from '@ferry/config';
+import { key, loadConfig, type Env } from '@ferry/config';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { parseDirectoryConfig, type DirectoryConfig } from '../directory/directory-config.js';
@@ -20,7 +20,9 @@ export const agentConfigSchema = z
       { env: 'FERRY_AGENT_PASSWORD_WRITEBACK' },
     ),
     ldapUrls: key(
-      z.array(z.string()).min(1, 'at least one ldaps:// URL'),
+      z
+        .array(z.url({ protocol: /^ldaps$/, error: 'must be an ldaps:// URL' }))
+        .min(1, 'at least one ldaps:// URL'),
       'Domain controllers, in order of preference (ldaps:// only).',
       { env: 'FERRY_AGENT_LDAP_URLS' },
     ),
@@ -84,21 +86,13 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
 }
 
 export function directoryConfigOf(config: AgentConfig): DirectoryConfig {
-  try {
-    return parseDirectoryConfig({
-      urls: config.ldapUrls,
-      ...(config.ldapCaFile ? { caFile: config.ldapCaFile } : {}),
-      bindDn: config.bindDn,
-      bindPassword: Secret.of(config.bindPassword),
-      baseDn: config.baseDn,
-      poolSize: config.ldapPoolSize,
-      operationTimeoutMs: config.ldapTimeoutMs,
-    });
-  } catch (error) {
-    const issues = error instanceof z.ZodError ? error.issues : [];
-    const detail = issues.map(
-      (issue) => `${issue.path.join('.').replace(/^urls/, 'ldapUrls')}: ${issue.message}`,
-    );
-    throw new ConfigError(`invalid configuration: ${detail.join('; ') || String(error)}`);
-  }
+  return parseDirectoryConfig({
+    urls: config.ldapUrls,
+    ...(config.ldapCaFile ? { caFile: config.ldapCaFile } : {}),
+    bindDn: config.bindDn,
+    bindPassword: Secret.of(config.bindPassword),
+    baseDn: config.baseDn,
+    poolSize: config.ldapPoolSize,
+    operationTimeoutMs: config.ldapTimeoutMs,
+  });
 }

@@ -15,6 +15,8 @@ export interface SyncedUserInput {
   readonly lockedOut: boolean;
   readonly passwordLastSetAt?: string | null;
   readonly agentId?: string | null;
+  /** The sync run writing it (a full run later removes users it did not write). */
+  readonly runId?: string | null;
 }
 
 /** Inserts or updates the synced user with this source anchor; works inside a transaction. */
@@ -38,6 +40,7 @@ export async function upsertSyncedUser(
     password_last_set_at: input.passwordLastSetAt ?? null,
     synced_at: now,
     sync_agent_id: input.agentId ?? null,
+    sync_run_id: input.runId ?? null,
     updated_at: now,
   };
   const existing = await db
@@ -65,7 +68,6 @@ export async function upsertSyncedUser(
         password_hash: null,
         failed_sign_ins: 0,
         sign_in_locked_until: null,
-        sync_run_id: null,
         created_at: now,
       })
       .execute();

@@ -190,13 +190,8 @@ async function upsert(
     lockedOut: user.lockedOut,
     passwordLastSetAt: user.passwordLastSet,
     agentId,
+    runId,
   });
-  await trx
-    .updateTable('users')
-    .set({ sync_run_id: runId })
-    .where('tenant_id', '=', tenantId)
-    .where('source_anchor', '=', anchor)
-    .execute();
   if (known) counts.updated += 1;
   else counts.added += 1;
 }
