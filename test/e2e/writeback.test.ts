@@ -243,18 +243,28 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     const user = await syncedLabUser(lab, system);
     const password = newPassword();
     agentA.process.freeze();
-    const pending = system.api.post(`/api/v1/users/${user.userId}/password`, { password });
-    await system.waitForOperation(user.objectGUID);
-    const agentB = await system.addAgent();
-    await agentA.process.kill();
-    const answer = await pending;
-    assert.equal(answer.status, 200, JSON.stringify(answer.json));
-    assert.equal((await verify(user.account.sAMAccountName, password)).code, 'applied');
-    const row = (await system.operationFor(user.objectGUID))!;
-    assert.equal(row.state, 'done');
-    assert.equal(row.agent_id, agentB.agentId);
-    assert.equal(row.attempts, 1, 'exactly one agent claimed and wrote');
-    agentA = await agentA.restart();
+    try {
+      const pending = system.api.post(`/api/v1/users/${user.userId}/password`, { password });
+      // An early answer (an error before dispatch) fails here with its body, not as a timeout.
+      const early = await Promise.race([
+        pending,
+        system.waitForOperation(user.objectGUID).then(() => undefined),
+      ]);
+      assert.equal(early, undefined, `answered before dispatch: ${JSON.stringify(early?.json)}`);
+      const agentB = await system.addAgent();
+      await agentA.process.kill();
+      const answer = await pending;
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      assert.equal((await verify(user.account.sAMAccountName, password)).code, 'applied');
+      const row = (await system.operationFor(user.objectGUID))!;
+      assert.equal(row.state, 'done');
+      assert.equal(row.agent_id, agentB.agentId);
+      assert.equal(row.attempts, 1, 'exactly one agent claimed and wrote');
+    } finally {
+      // A failure above must not leave agent A frozen for the tests that follow.
+      await agentA.process.kill();
+      agentA = await agentA.restart();
+    }
   });
 
   test('an expired operation is never applied, even when the agent wakes up later', async () => {

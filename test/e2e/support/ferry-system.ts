@@ -64,9 +64,9 @@ export class FerrySystem {
       FERRY_LOG_LEVEL: 'info',
       FERRY_OPERATION_TIMEOUT_SECONDS: String(this.options.operationTimeoutSeconds ?? 10),
       FERRY_AGENT_HEARTBEAT_SECONDS: '2',
-      ...(this.options.rateLimitPerMinute
-        ? { FERRY_RATE_LIMIT_PER_MINUTE: String(this.options.rateLimitPerMinute) }
-        : {}),
+      // Tests poll the API every 100 ms while processes restart; on a slow machine that alone
+      // can reach the default per-client limit, so it is raised unless a test sets its own.
+      FERRY_RATE_LIMIT_PER_MINUTE: String(this.options.rateLimitPerMinute ?? 60_000),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
     };
   }
