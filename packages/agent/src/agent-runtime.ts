@@ -78,6 +78,7 @@ export async function startAgent(
           {
             includeOus: config.syncIncludeOus,
             excludeOus: config.syncExcludeOus,
+            batchSize: config.syncBatchSize,
             ...(config.syncFilter ? { filter: config.syncFilter } : {}),
           },
           { directory: directoryConfigOf(config) },

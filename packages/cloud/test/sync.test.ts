@@ -195,6 +195,61 @@ for (const backend of backends) {
       );
     });
 
+    test('AD groups become synced cloud groups whose members follow AD only', async () => {
+      const sales = 'CN=Sales\\, EMEA,OU=Groups,DC=contoso,DC=test';
+      const staff = 'CN=Staff,OU=Groups,DC=contoso,DC=test';
+      // A cloud group already named "Staff": the synced one is named by its DN instead.
+      assert.equal((await admin.post('/api/v1/groups', { name: 'Staff' })).status, 201);
+      const state = (await admin.get('/api/v1/sync/status')).json.cursor;
+      const from = state ? { invocationId: state.invocationId, usn: state.usn } : null;
+      const first = await apply(
+        batch({
+          fromCursor: from,
+          toCursor: cursor(300),
+          upserts: [user(20, { groups: [sales, staff] }), user(21, { groups: [sales] })],
+        }),
+      );
+      assert.equal(first.applied, true, JSON.stringify(first));
+      const groups = async () => {
+        const items = (await admin.get('/api/v1/groups')).json.groups as Array<{
+          id: string;
+          name: string;
+          source: string;
+        }>;
+        const synced = new Map<string, string[]>();
+        for (const group of items.filter((item) => item.source === 'synced')) {
+          const members = (await admin.get(`/api/v1/groups/${group.id}/members`)).json.members;
+          synced.set(group.name, members.map((m: { upn: string }) => m.upn).sort());
+        }
+        return { synced, ids: new Map(items.map((item) => [item.name, item.id])) };
+      };
+      let seen = await groups();
+      assert.deepEqual(seen.synced.get('Sales, EMEA'), ['u20@contoso.test', 'u21@contoso.test']);
+      assert.deepEqual(seen.synced.get(staff), ['u20@contoso.test']);
+      // u20 left Staff (its own memberOf says so); u21 left Sales, which AD shows only
+      // by the group being re-read: u21 is not among the members this run upserted.
+      const second = await apply(
+        batch({
+          fromCursor: cursor(300),
+          toCursor: cursor(310),
+          upserts: [user(20, { groups: [sales] })],
+          refreshedGroups: [sales],
+        }),
+      );
+      assert.equal(second.applied, true);
+      seen = await groups();
+      assert.deepEqual(seen.synced.get('Sales, EMEA'), ['u20@contoso.test']);
+      assert.deepEqual(seen.synced.get(staff), []);
+      const user21 = (await admin.get('/api/v1/users?limit=500')).json.users.find(
+        (u: { upn: string }) => u.upn === 'u21@contoso.test',
+      );
+      const edit = await admin.put(
+        `/api/v1/groups/${seen.ids.get('Sales, EMEA')}/members/${user21.id}`,
+        {},
+      );
+      assert.equal(edit.json.error.code, 'conflict', 'synced membership is managed in AD');
+    });
+
     test('bad input, missing rights, wrong tenant', async () => {
       assert.equal(
         (await admin.put('/api/v1/sync/settings', { deleteThreshold: -1 })).json.error.code,

@@ -119,7 +119,12 @@ export class FerrySystem {
 
   /** Enrolls and runs an agent; with `tap`, its traffic to the cloud goes through a WireTap. */
   async addAgent(
-    options: { node?: CloudNode; tap?: boolean; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      node?: CloudNode;
+      /** Relay through a WireTap; a function gets the tap before the agent first connects. */
+      tap?: boolean | ((tap: WireTap) => void);
+      env?: NodeJS.ProcessEnv;
+    } = {},
   ): Promise<AgentHandle> {
     const node = options.node ?? this.nodes[0]!;
     const tokenAnswer = await node.api.post('/api/v1/agents/enrollment-tokens');
@@ -129,6 +134,7 @@ export class FerrySystem {
     writeFileSync(tokenFile, tokenAnswer.json.token, { mode: 0o600 });
     const tap = options.tap ? await WireTap.start(node.port) : undefined;
     if (tap) this.taps.push(tap);
+    if (tap && typeof options.tap === 'function') options.tap(tap);
     const cloudUrl = tap ? `http://127.0.0.1:${tap.port}` : node.url;
     const env = this.agentEnv(stateDir, options.env);
     const enroll = startProcess(

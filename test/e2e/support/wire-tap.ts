@@ -15,6 +15,7 @@ export class WireTap {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #tamper = false;
+  #holdAfter: ((agentFrame: string) => boolean) | undefined;
 
   readonly #targetPort: number;
 
@@ -34,12 +35,21 @@ export class WireTap {
     this.#sockets.add(agentSide).add(cloudSide);
     const up = new FrameReader('agent→cloud', this);
     const down = new FrameReader('cloud→agent', this);
+    let holding = false;
     agentSide.on('data', (chunk) => {
       this.raw.push(chunk);
+      const before = this.frames.length;
       up.push(chunk);
+      const hold = this.#holdAfter;
+      if (hold && this.frames.slice(before).some((f) => hold(f.payload.toString('utf8')))) {
+        this.#holdAfter = undefined;
+        holding = true;
+      }
       cloudSide.write(chunk);
     });
     cloudSide.on('data', (chunk) => {
+      // Held: the cloud's replies on this connection never reach the agent.
+      if (holding) return;
       this.raw.push(chunk);
       const forwarded = this.#maybeTamper(chunk);
       down.push(forwarded);
@@ -51,6 +61,14 @@ export class WireTap {
     };
     agentSide.on('close', closeBoth).on('error', closeBoth);
     cloudSide.on('close', closeBoth).on('error', closeBoth);
+  }
+
+  /**
+   * From the first agent frame matching `match` on, the cloud's replies on that connection are
+   * dropped: the agent waits for an answer that never comes (later connections relay normally).
+   */
+  holdRepliesAfter(match: (agentFrame: string) => boolean): void {
+    this.#holdAfter = match;
   }
 
   /** Flips one character of the signature of the next operation sent to the agent. */

@@ -71,6 +71,11 @@ export const agentConfigSchema = z
       'An LDAP filter users must also match, e.g. (department=Sales).',
       { env: 'FERRY_AGENT_SYNC_FILTER' },
     ),
+    syncBatchSize: key(
+      z.number().int().min(1).max(5_000).default(1_000),
+      'Users per sync batch (each batch is one cloud transaction).',
+      { env: 'FERRY_AGENT_SYNC_BATCH_SIZE' },
+    ),
     logLevel: key(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       'Minimum level of the JSON log written to stderr.',

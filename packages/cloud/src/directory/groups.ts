@@ -112,7 +112,7 @@ export async function addMember(
   groupId: string,
   userId: string,
 ): Promise<void> {
-  await getGroup(db, tenantId, groupId);
+  assertCloudManaged(await getGroup(db, tenantId, groupId));
   await getUser(db, tenantId, userId);
   if (await isMember(db, tenantId, groupId, userId)) return;
   await db
@@ -132,7 +132,7 @@ export async function removeMember(
   groupId: string,
   userId: string,
 ): Promise<void> {
-  await getGroup(db, tenantId, groupId);
+  assertCloudManaged(await getGroup(db, tenantId, groupId));
   if (!(await isMember(db, tenantId, groupId, userId))) {
     throw new FerryError('not_found', 'the user is not a member');
   }
@@ -158,4 +158,14 @@ export async function isMember(
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** A synced group's members follow AD (as in Entra): the cloud does not edit them. */
+function assertCloudManaged(group: GroupRow): void {
+  if (group.source !== 'cloud') {
+    throw new FerryError(
+      'conflict',
+      'members of a synced group are managed in the on-premises directory',
+    );
+  }
 }

@@ -4,6 +4,7 @@ import { upsertSyncedUser } from '../directory/synced-users.js';
 import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
 import { cursorOf, sameCursor, syncState } from './sync-state.js';
+import { SyncedGroups } from './synced-groups.js';
 
 export type BatchVerdict =
   | { readonly applied: true; readonly cursor: SyncCursor | null }
@@ -82,9 +83,23 @@ export async function applyBatch(
       })
       .onConflict((conflict) => conflict.column('id').doNothing())
       .execute();
+    if (batch.sequence === 0) {
+      // A run starts: one the tenant left running (its agent died, or it lost the lease)
+      // will never finish; its users are read again by this run.
+      await trx
+        .updateTable('sync_runs')
+        .set({ status: 'interrupted', finished_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'running')
+        .where('id', '!=', batch.runId)
+        .execute();
+    }
     const counts = { added: 0, updated: 0, softMatched: 0 };
-    for (const user of batch.upserts)
-      await upsert(trx, tenantId, agentId, batch.runId, user, clock, random, counts);
+    const groups = new SyncedGroups(trx, tenantId, clock, random);
+    for (const user of batch.upserts) {
+      const userId = await upsert(trx, tenantId, agentId, batch.runId, user, clock, random, counts);
+      await groups.setMemberships(userId, user.groups);
+    }
     await trx
       .updateTable('sync_runs')
       .set((eb) => ({
@@ -108,6 +123,7 @@ export async function applyBatch(
       return { applied: false, code: 'delete_threshold', cursor, pending: leaving.length };
     }
     await removeUsers(trx, tenantId, leaving);
+    await groups.dropUnrefreshedMembers(batch.runId, batch.refreshedGroups);
     await trx
       .updateTable('sync_runs')
       .set({
@@ -151,7 +167,7 @@ async function upsert(
   clock: Clock,
   random: Random,
   counts: { added: number; updated: number; softMatched: number },
-): Promise<void> {
+): Promise<string> {
   const anchor = user.sourceAnchor.toLowerCase();
   const upn = upnOf(user);
   const known = await trx
@@ -179,7 +195,7 @@ async function upsert(
       counts.softMatched += 1;
     }
   }
-  await upsertSyncedUser(trx, clock, random, tenantId, {
+  const row = await upsertSyncedUser(trx, clock, random, tenantId, {
     sourceAnchor: anchor,
     upn,
     displayName: user.displayName ?? user.sAMAccountName,
@@ -194,6 +210,7 @@ async function upsert(
   });
   if (known) counts.updated += 1;
   else counts.added += 1;
+  return row.id;
 }
 
 /** The deletes the batch names, plus, after a full run, synced users the run did not see. */

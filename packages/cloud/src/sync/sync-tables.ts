@@ -13,7 +13,7 @@ export interface SyncStateTable {
   updated_at: string;
 }
 
-export type SyncRunStatus = 'running' | 'done' | 'awaiting_confirmation';
+export type SyncRunStatus = 'running' | 'done' | 'awaiting_confirmation' | 'interrupted';
 
 export interface SyncRunsTable {
   id: string;

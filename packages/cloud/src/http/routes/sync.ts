@@ -9,7 +9,7 @@ const runSchema = z.object({
   id: z.string(),
   agentId: z.string(),
   mode: z.string(),
-  status: z.enum(['running', 'done', 'awaiting_confirmation']),
+  status: z.enum(['running', 'done', 'awaiting_confirmation', 'interrupted']),
   batches: z.number(),
   added: z.number(),
   updated: z.number(),
