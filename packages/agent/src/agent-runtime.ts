@@ -10,6 +10,7 @@ import { AgentChannel } from './transport/agent-channel.js';
 import { OperationExecutor } from './writeback/operation-executor.js';
 import { SyncCoordinator } from './sync/sync-coordinator.js';
 import { SyncReader } from './sync/sync-reader.js';
+import { ControlServer } from './control/control-server.js';
 
 export interface AgentRuntime {
   readonly channel: AgentChannel;
@@ -89,11 +90,28 @@ export async function startAgent(
       )
     : undefined;
   sync?.start();
+  const control = new ControlServer({
+    socketPath: paths.controlSocket,
+    agentId: identity.agentId,
+    channel,
+    sync,
+    log,
+  });
+  // The CLI's sync commands need it; the agent's real work does not.
+  await control
+    .start()
+    .catch((error: Error) =>
+      log.warn(
+        { reason: error.message },
+        'control socket unavailable; sync commands will not reach this agent',
+      ),
+    );
   return {
     channel,
     connector,
     agentId: identity.agentId,
     async stop() {
+      await control.stop();
       await sync?.stop();
       await channel.stop();
       await connector.close();

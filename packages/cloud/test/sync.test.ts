@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { SyncBatch, SyncCursor, SyncedUser } from '@ferry/protocol';
 import { applyBatch } from '../src/sync/apply-batch.js';
+import { SyncPreviews } from '../src/sync/sync-previews.js';
 import { takeSyncLease } from '../src/sync/sync-state.js';
 import type { ApiClient } from './helpers/api-client.js';
 import { backends } from './helpers/backends.js';
@@ -248,6 +249,62 @@ for (const backend of backends) {
         {},
       );
       assert.equal(edit.json.error.code, 'conflict', 'synced membership is managed in AD');
+    });
+
+    test('a preview counts what a full run would add, update, soft-match and delete, writing nothing', async () => {
+      const { db } = h.cloud.services;
+      const previews = new SyncPreviews(db, h.clock);
+      const before = await syncedUpns();
+      assert.ok(before.includes('u20@contoso.test') && before.includes('u21@contoso.test'));
+      await admin.post('/api/v1/users', {
+        upn: 'u31@contoso.test',
+        displayName: 'Cloud twin 31',
+        password: h.password(),
+      });
+      const runId = randomUUID();
+      const first = await previews.compare(
+        h.tenantId,
+        agentA,
+        batch({ runId, mode: 'full', final: false, upserts: [user(20), user(30)] }),
+      );
+      assert.equal(first.added, 1);
+      const last = await previews.compare(
+        h.tenantId,
+        agentA,
+        batch({
+          runId,
+          mode: 'full',
+          sequence: 1,
+          upserts: [user(31), user(20, { displayName: 'Renamed 20' })],
+        }),
+      );
+      // u20 appears twice (unchanged, then renamed): counted as read, as a real run would.
+      assert.deepEqual(
+        {
+          added: last.added,
+          softMatched: last.softMatched,
+          updated: last.updated,
+          unchanged: last.unchanged,
+        },
+        { added: 1, softMatched: 1, updated: 1, unchanged: 1 },
+      );
+      assert.equal(last.deleted, before.length - 1, 'every synced user but u20 is unseen');
+      assert.ok(last.examples.deleted.includes('u21@contoso.test'));
+      assert.deepEqual(last.examples.added, ['u30@contoso.test', 'u31@contoso.test']);
+      assert.deepEqual(await syncedUpns(), before, 'nothing applied');
+    });
+
+    test('run-now asks the live leader; without one it is a conflict', async () => {
+      const { db } = h.cloud.services;
+      assert.equal((await takeSyncLease(db, h.tenantId, agentB, h.clock, 6_000)).granted, false);
+      h.clock.advance(7_000);
+      assert.equal((await takeSyncLease(db, h.tenantId, agentB, h.clock, 6_000)).granted, true);
+      const asked = await admin.post('/api/v1/sync/run-now');
+      assert.equal(asked.status, 202);
+      assert.equal(asked.json.leaderAgentId, agentB);
+      assert.equal((await helpdesk.post('/api/v1/sync/run-now')).json.error.code, 'forbidden');
+      h.clock.advance(7_000);
+      assert.equal((await admin.post('/api/v1/sync/run-now')).json.error.code, 'conflict');
     });
 
     test('bad input, missing rights, wrong tenant', async () => {

@@ -9,14 +9,22 @@ import { startAgent } from '../agent-runtime.js';
 import { loadAgentConfig } from '../config/agent-config.js';
 import { enroll, EnrollmentError } from '../state/enroll.js';
 import { isEnrolled, statePaths } from '../state/agent-state.js';
+import { AgentNotRunningError } from '../control/control-client.js';
+import { syncCommand } from './sync-command.js';
+import { UsageError } from './usage-error.js';
 
 const usage = `usage: ferry-agent <command> [options]
   enroll --cloud URL (--token-file FILE | --token TOKEN) [--name NAME]
                  register this agent with the cloud (one-time token from the Admin center)
   run            connect to the cloud and serve password operations (settings: FERRY_AGENT_*)
+  sync status    what the running agent's sync is doing: leader or not, cursor, last run
+  sync now [--full]
+                 run a delta sync now (--full: read every user again) on the leading agent,
+                 with a progress bar; waits until the run is applied
+  sync preview [--json]
+                 read every user in scope and show what a sync would change in the cloud,
+                 applying nothing
 Settings come from FERRY_AGENT_CONFIG (JSON/YAML) and FERRY_AGENT_* variables; see docs/agent-config.md.`;
-
-class UsageError extends Error {}
 
 const EXIT_USAGE = 2;
 const EXIT_CONFIG = 78;
@@ -28,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
       return enrollCommand(rest);
     case 'run':
       return runCommand(rest);
+    case 'sync':
+      return syncCommand(rest);
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -102,6 +112,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   } else if (error instanceof ConfigError) {
     console.error(`ferry-agent: error [config_invalid]: ${error.message}`);
     process.exitCode = EXIT_CONFIG;
+  } else if (error instanceof AgentNotRunningError) {
+    console.error(`ferry-agent: error [agent_not_running]: ${error.message}`);
+    process.exitCode = 1;
   } else if (error instanceof EnrollmentError) {
     console.error(`ferry-agent: error [${error.code}]: ${error.message}`);
     process.exitCode = 1;

@@ -42,6 +42,8 @@ export interface StatePaths {
   readonly nextEncryptionKey: string;
   readonly nextSigningKey: string;
   readonly journal: string;
+  /** The running agent's control socket (Unix socket, 0600) for `ferry-agent sync …`. */
+  readonly controlSocket: string;
 }
 
 export function statePaths(dir: string): StatePaths {
@@ -54,6 +56,7 @@ export function statePaths(dir: string): StatePaths {
     nextEncryptionKey: path.join(dir, 'keys', 'encryption.next.jwk'),
     nextSigningKey: path.join(dir, 'keys', 'signing.next.jwk'),
     journal: path.join(dir, 'journal.jsonl'),
+    controlSocket: path.join(dir, 'control.sock'),
   };
 }
 

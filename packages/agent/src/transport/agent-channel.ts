@@ -45,7 +45,10 @@ export interface ChannelOptions {
   readonly claimTimeoutMs?: number;
 }
 
-type SyncAnswer = Extract<CloudMessage, { type: 'sync_lease' | 'sync_ack' }>;
+type SyncAnswer = Extract<
+  CloudMessage,
+  { type: 'sync_lease' | 'sync_ack' | 'sync_preview_result' }
+>;
 
 export type ChannelState = 'connecting' | 'authenticating' | 'online' | 'offline' | 'stopped';
 
@@ -232,6 +235,12 @@ export class AgentChannel {
         this.#syncWaiters.delete(key);
         return;
       }
+      case 'sync_preview_result': {
+        const key = `preview:${message.runId}:${message.sequence}`;
+        this.#syncWaiters.get(key)?.(message);
+        this.#syncWaiters.delete(key);
+        return;
+      }
       case 'sync_request':
         for (const listener of this.#syncRequestListeners) listener();
         return;
@@ -358,6 +367,17 @@ export class AgentChannel {
       { type: 'sync_batch', batch },
       120_000,
     ) as Promise<Extract<CloudMessage, { type: 'sync_ack' }> | undefined>;
+  }
+
+  /** Sends one batch of a preview run; the cloud answers with what it would change. */
+  sendSyncPreview(
+    batch: SyncBatch,
+  ): Promise<Extract<CloudMessage, { type: 'sync_preview_result' }> | undefined> {
+    return this.#ask(
+      `preview:${batch.runId}:${batch.sequence}`,
+      { type: 'sync_preview', batch },
+      120_000,
+    ) as Promise<Extract<CloudMessage, { type: 'sync_preview_result' }> | undefined>;
   }
 
   /** Called when an admin asks for a sync now. */

@@ -21,7 +21,8 @@ import type { Clock, Random } from '../util/clock.js';
 import { claimOperation, completeOperation } from './agent-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import { applyBatch } from '../sync/apply-batch.js';
-import { takeSyncLease } from '../sync/sync-state.js';
+import { countSyncedUsers, takeSyncLease } from '../sync/sync-state.js';
+import { SyncPreviews } from '../sync/sync-previews.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
 import type { OperationRelay } from './operation-relay.js';
 import type { RelayBus } from './relay-bus.js';
@@ -62,9 +63,11 @@ export class AgentGateway {
   readonly #options: GatewayOptions;
   readonly #server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   readonly #unsubscribe: () => void;
+  readonly #previews: SyncPreviews;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
+    this.#previews = new SyncPreviews(options.db, options.clock);
     this.#server.on('connection', (socket: WebSocket) => this.#accept(socket));
     this.#unsubscribe = options.bus.subscribe((message) => {
       if (message.type === 'disconnect_agent') {
@@ -298,7 +301,23 @@ export class AgentGateway {
           clock,
           this.#options.heartbeatSeconds * 3000,
         );
-        send({ type: 'sync_lease', granted: lease.granted, cursor: lease.cursor });
+        send({
+          type: 'sync_lease',
+          granted: lease.granted,
+          cursor: lease.cursor,
+          ...(lease.granted ? { syncedUsers: await countSyncedUsers(db, session.tenantId) } : {}),
+        });
+        return;
+      }
+      case 'sync_preview': {
+        const { batch } = message;
+        const changes = await this.#previews.compare(session.tenantId, session.agentId, batch);
+        send({
+          type: 'sync_preview_result',
+          runId: batch.runId,
+          sequence: batch.sequence,
+          changes,
+        });
         return;
       }
       case 'sync_batch': {

@@ -148,7 +148,7 @@ export async function applyBatch(
 }
 
 /** A UPN for users AD gave none: sAMAccountName at the DNS domain of their DN. */
-function upnOf(user: SyncedUser): string {
+export function upnOf(user: SyncedUser): string {
   if (user.userPrincipalName) return user.userPrincipalName;
   const domain = user.onPremDn
     .split(',')

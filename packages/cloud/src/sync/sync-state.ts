@@ -75,3 +75,14 @@ export async function takeSyncLease(
   const state = await syncState(db, tenantId, clock);
   return { granted: Number(result.numUpdatedRows) === 1, cursor: cursorOf(state) };
 }
+
+/** How many synced users the tenant holds (the expected size of a full run). */
+export async function countSyncedUsers(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('tenant_id', '=', tenantId)
+    .where('source', '=', 'synced')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

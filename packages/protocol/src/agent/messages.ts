@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { directoryPolicySchema } from '../directory-policy.js';
 import { outcomeSchema } from '../outcomes.js';
-import { syncBatchSchema, syncCursorSchema } from './sync.js';
+import { syncBatchSchema, syncCursorSchema, syncPreviewChangesSchema } from './sync.js';
 
 /**
  * Messages on the agent's WebSocket, one JSON object per frame, tagged by `type`.
@@ -41,13 +41,15 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     passwordLastSet: z.string().max(32).optional(),
   }),
   z.object({ type: z.literal('result'), operationId, outcome: outcomeSchema }),
+  /** "May I be the tenant's sync leader (again)?" — sent every heartbeat while syncing. */
+  z.object({ type: z.literal('sync_lease_request') }),
+  z.object({ type: z.literal('sync_batch'), batch: syncBatchSchema }),
+  /** A batch of a preview run: the cloud compares it with its directory and changes nothing. */
+  z.object({ type: z.literal('sync_preview'), batch: syncBatchSchema }),
   /**
    * New public keys, with a proof (JWS by the NEW signing key over this session's id) that the
    * agent holds the private half. The cloud encrypts to the new key from then on.
    */
-  /** "May I be the tenant's sync leader (again)?" — sent every heartbeat while syncing. */
-  z.object({ type: z.literal('sync_lease_request') }),
-  z.object({ type: z.literal('sync_batch'), batch: syncBatchSchema }),
   z.object({
     type: z.literal('rotate_keys'),
     encryptionKey: z.record(z.string(), z.unknown()),
@@ -76,6 +78,8 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('sync_lease'),
     granted: z.boolean(),
     cursor: syncCursorSchema.nullable(),
+    /** Synced users the cloud holds: the size a full run is expected to have. */
+    syncedUsers: z.number().int().min(0).optional(),
   }),
   z.object({
     type: z.literal('sync_ack'),
@@ -85,6 +89,13 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
     code: z.enum(['cursor_mismatch', 'not_leader', 'delete_threshold']).optional(),
     cursor: syncCursorSchema.nullable(),
     pending: z.number().int().min(0).optional(),
+  }),
+  /** What a preview batch would change; `deleted` is known with the final batch only. */
+  z.object({
+    type: z.literal('sync_preview_result'),
+    runId: z.uuid(),
+    sequence: z.number().int().min(0),
+    changes: syncPreviewChangesSchema,
   }),
   /** An admin asked for a sync now (e.g. after confirming deletes). */
   z.object({ type: z.literal('sync_request') }),

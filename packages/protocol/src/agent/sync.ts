@@ -81,3 +81,23 @@ export const syncBatchSchema = z
   })
   .strict();
 export type SyncBatch = z.infer<typeof syncBatchSchema>;
+
+const examples = z.array(z.string().max(1024)).max(10);
+
+/**
+ * What a preview (staging) run would change in the cloud directory, counted by the cloud
+ * against what it holds; a few UPNs of each kind as examples.
+ */
+export const syncPreviewChangesSchema = z
+  .object({
+    added: z.number().int().min(0),
+    updated: z.number().int().min(0),
+    unchanged: z.number().int().min(0),
+    softMatched: z.number().int().min(0),
+    deleted: z.number().int().min(0),
+    /** The tenant's accidental-delete threshold: a real run deleting more waits for an admin. */
+    deleteThreshold: z.number().int().min(0),
+    examples: z.object({ added: examples, updated: examples, deleted: examples }).strict(),
+  })
+  .strict();
+export type SyncPreviewChanges = z.infer<typeof syncPreviewChangesSchema>;

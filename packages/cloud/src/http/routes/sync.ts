@@ -1,3 +1,4 @@
+import { FerryError } from '../../util/ferry-error.js';
 import { syncCursorSchema } from '@ferry/protocol';
 import { z } from 'zod';
 import { cursorOf, syncState } from '../../sync/sync-state.js';
@@ -115,6 +116,32 @@ export function syncRoutes(app: ZodApp, services: Services): void {
         .execute();
       request.auditDetail = { deleteThreshold: request.body.deleteThreshold };
       return { deleteThreshold: request.body.deleteThreshold };
+    },
+  );
+
+  app.post(
+    '/api/v1/sync/run-now',
+    {
+      onRequest: requireAdmin(services, 'agents.manage'),
+      config: { audit: 'sync.run_requested' },
+      schema: {
+        tags: ['sync'],
+        summary: 'Ask the leading agent to read the changes in AD now (a delta run).',
+        response: { 202: z.object({ leaderAgentId: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const state = await syncState(services.db, request.admin!.tenantId, services.clock);
+      const leaseLive =
+        state.leader_agent_id &&
+        state.lease_expires_at &&
+        state.lease_expires_at > services.clock.now().toISOString();
+      if (!leaseLive || !state.leader_agent_id) {
+        throw new FerryError('conflict', 'no agent leads the sync now; check the agents');
+      }
+      await services.bus.publish({ type: 'sync_now', agentId: state.leader_agent_id });
+      reply.code(202);
+      return { leaderAgentId: state.leader_agent_id };
     },
   );
 
