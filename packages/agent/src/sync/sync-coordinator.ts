@@ -60,7 +60,7 @@ export class SyncCoordinator {
     this.#log = log;
     this.#leaseIntervalMs = leaseIntervalMs;
     // An admin asked from the cloud: read now (and end a wait for delete confirmation).
-    channel.onSyncRequest(() => {
+    channel.sync.onRequest(() => {
       this.#wake?.();
       this.#restartWatch?.();
     });
@@ -73,7 +73,7 @@ export class SyncCoordinator {
   start(): void {
     const tick = async (): Promise<void> => {
       if (this.#stopped) return;
-      const lease = await this.#channel.requestSyncLease();
+      const lease = await this.#channel.sync.requestLease();
       if (lease?.granted) this.#expectedUsers = lease.syncedUsers;
       if (lease?.granted && !this.#leading) void this.#lead(lease.cursor);
       if (!lease?.granted && this.#leading) {
@@ -141,7 +141,7 @@ export class SyncCoordinator {
     try {
       const result = await this.#reader.fullImport(async (batch) => {
         runId = batch.runId;
-        const answer = await this.#channel.sendSyncPreview(batch);
+        const answer = await this.#channel.sync.sendPreview(batch);
         if (!answer) throw new SyncCommandError('cloud_unreachable', 'the cloud did not answer');
         changes = answer.changes;
         this.previewProgress.record(batch, true, this.#expectedUsers);
@@ -164,7 +164,7 @@ export class SyncCoordinator {
     let cursor = start;
     this.#cursor = cursor;
     const sink = async (batch: SyncBatch): Promise<void> => {
-      const ack = await this.#channel.sendSyncBatch(batch);
+      const ack = await this.#channel.sync.sendBatch(batch);
       if (!ack) throw new SyncRefused('no_answer', cursor);
       if (!ack.applied) throw new SyncRefused(ack.code ?? 'not_leader', ack.cursor);
       this.#waitingForDeletes = false;

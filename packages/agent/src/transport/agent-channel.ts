@@ -11,12 +11,12 @@ import {
   type AgentStatus,
   type CloudMessage,
   type OperationRequest,
-  type SyncBatch,
 } from '@ferry/protocol';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, JWK } from 'jose';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { SyncLink } from './sync-link.js';
 import {
   discardStagedKeys,
   hasStagedKeys,
@@ -45,11 +45,6 @@ export interface ChannelOptions {
   readonly claimTimeoutMs?: number;
 }
 
-type SyncAnswer = Extract<
-  CloudMessage,
-  { type: 'sync_lease' | 'sync_ack' | 'sync_preview_result' }
->;
-
 export type ChannelState = 'connecting' | 'authenticating' | 'online' | 'offline' | 'stopped';
 
 /**
@@ -70,8 +65,11 @@ export class AgentChannel {
   #sessionId: string | undefined;
   #recheck: NodeJS.Timeout | undefined;
   #rotationAnswer: ((accepted: boolean) => void) | undefined;
-  readonly #syncWaiters = new Map<string, (answer: SyncAnswer | undefined) => void>();
-  readonly #syncRequestListeners = new Set<() => void>();
+  /** The sync conversation (lease, batches, previews) on this channel. */
+  readonly sync = new SyncLink(
+    (message) => this.#send(message),
+    () => this.#state === 'online',
+  );
   /** After a crash mid-rotation the cloud may hold the staged keys: prove with them once. */
   #proveWithStaged = false;
   #listeners = new Set<(state: ChannelState) => void>();
@@ -165,8 +163,7 @@ export class AgentChannel {
       this.#clearTimers();
       for (const resolve of this.#pendingClaims.values()) resolve(false);
       this.#pendingClaims.clear();
-      for (const resolve of this.#syncWaiters.values()) resolve(undefined);
-      this.#syncWaiters.clear();
+      this.sync.dropped();
       if (this.#state === 'stopped') return;
       this.#setState('offline');
       const delay = this.#backoff.next();
@@ -226,23 +223,10 @@ export class AgentChannel {
         this.#socket?.close(1000, 'refused');
         return;
       case 'sync_lease':
-        this.#syncWaiters.get('lease')?.(message);
-        this.#syncWaiters.delete('lease');
-        return;
-      case 'sync_ack': {
-        const key = `${message.runId}:${message.sequence}`;
-        this.#syncWaiters.get(key)?.(message);
-        this.#syncWaiters.delete(key);
-        return;
-      }
-      case 'sync_preview_result': {
-        const key = `preview:${message.runId}:${message.sequence}`;
-        this.#syncWaiters.get(key)?.(message);
-        this.#syncWaiters.delete(key);
-        return;
-      }
+      case 'sync_ack':
+      case 'sync_preview_result':
       case 'sync_request':
-        for (const listener of this.#syncRequestListeners) listener();
+        this.sync.receive(message);
         return;
       case 'rotate_keys_request':
         await this.#rotateKeys();
@@ -349,56 +333,6 @@ export class AgentChannel {
       this.#proveWithStaged = true;
       this.#backoff.reset();
     }
-  }
-
-  /** Asks for (or renews) the tenant's sync lease; undefined when offline or unanswered. */
-  requestSyncLease(): Promise<Extract<CloudMessage, { type: 'sync_lease' }> | undefined> {
-    return this.#ask('lease', { type: 'sync_lease_request' }) as Promise<
-      Extract<CloudMessage, { type: 'sync_lease' }> | undefined
-    >;
-  }
-
-  /** Sends one sync batch and waits for the cloud's verdict; undefined when the link broke. */
-  sendSyncBatch(
-    batch: SyncBatch,
-  ): Promise<Extract<CloudMessage, { type: 'sync_ack' }> | undefined> {
-    return this.#ask(
-      `${batch.runId}:${batch.sequence}`,
-      { type: 'sync_batch', batch },
-      120_000,
-    ) as Promise<Extract<CloudMessage, { type: 'sync_ack' }> | undefined>;
-  }
-
-  /** Sends one batch of a preview run; the cloud answers with what it would change. */
-  sendSyncPreview(
-    batch: SyncBatch,
-  ): Promise<Extract<CloudMessage, { type: 'sync_preview_result' }> | undefined> {
-    return this.#ask(
-      `preview:${batch.runId}:${batch.sequence}`,
-      { type: 'sync_preview', batch },
-      120_000,
-    ) as Promise<Extract<CloudMessage, { type: 'sync_preview_result' }> | undefined>;
-  }
-
-  /** Called when an admin asks for a sync now. */
-  onSyncRequest(listener: () => void): () => void {
-    this.#syncRequestListeners.add(listener);
-    return () => this.#syncRequestListeners.delete(listener);
-  }
-
-  #ask(key: string, message: AgentMessage, timeoutMs = 10_000): Promise<SyncAnswer | undefined> {
-    if (this.#state !== 'online') return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#syncWaiters.delete(key);
-        resolve(undefined);
-      }, timeoutMs);
-      this.#syncWaiters.set(key, (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      });
-      this.#send(message);
-    });
   }
 
   /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */
