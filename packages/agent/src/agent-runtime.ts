@@ -115,6 +115,7 @@ export async function startAgent(
       await sync?.stop();
       await channel.stop();
       await connector.close();
+      journal.close();
     },
   };
 }

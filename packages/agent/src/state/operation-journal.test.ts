@@ -17,6 +17,12 @@ test('the journal survives a restart, ignores a torn last line and holds no secr
   assert.deepEqual(reopened.state('op-1'), { phase: 'done', outcome: { code: 'applied' } });
   assert.deepEqual(reopened.state('op-2'), { phase: 'claimed' });
   assert.deepEqual(reopened.state('op-3'), { phase: 'unknown' });
+  reopened.done('op-4', { code: 'applied' }, at);
+  reopened.close();
+  assert.deepEqual(new OperationJournal(file).state('op-4'), {
+    phase: 'done',
+    outcome: { code: 'applied' },
+  });
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.doesNotMatch(readFileSync(file, 'utf8'), /password/i);
 });
