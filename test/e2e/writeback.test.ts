@@ -121,6 +121,23 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     assert.ok(Date.parse(rule.params.retryAfter) > Date.now() + 23 * 3_600_000);
   });
 
+  test('a password the cloud refuses is never written, though it was already on its way', async () => {
+    const user = await syncedLabUser(lab, system);
+    const answer = await system.api.post(`/api/v1/users/${user.userId}/password`, {
+      password: 'Password123!',
+    });
+    assert.equal(answer.status, 422, JSON.stringify(answer.json));
+    assert.equal(answer.json.error.code, 'policy_violation');
+    assert.ok(answer.json.error.rules.some((rule: { rule: string }) => rule.rule === 'banned'));
+    // Dispatched while the cloud checked it (held), then cancelled: no agent could claim it.
+    assert.equal((await system.operationFor(user.objectGUID))?.state, 'cancelled');
+    assert.equal(
+      (await verify(user.account.sAMAccountName, user.account.password)).code,
+      'applied',
+      'the old password still works',
+    );
+  });
+
   test('AD complexity refusal of a password the cloud accepts comes back as the complexity rule', async () => {
     const user = await syncedLabUser(lab, system);
     const lowercaseOnly = 'quietmarbleriverlanternspoke';

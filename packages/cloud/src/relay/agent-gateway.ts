@@ -257,22 +257,14 @@ export class AgentGateway {
           .where('id', '=', session.agentId)
           .execute();
         return;
-      case 'claim': {
-        const granted = await claimOperation(db, {
-          tenantId: session.tenantId,
-          agentId: session.agentId,
-          operationId: message.operationId,
-          passwordLastSet: message.passwordLastSet,
-          now,
-        });
-        send({
-          type: 'claim_answer',
-          operationId: message.operationId,
-          granted,
-          ...(granted ? {} : { reason: 'taken or expired' }),
+      case 'claim':
+        // Not awaited: a claim on a held operation waits for the cloud's own check, and the
+        // agent's other messages must not wait behind it.
+        void this.#answerClaim(session, message, send).catch((error: unknown) => {
+          this.#options.log.error({ err: error }, 'agent gateway: claim failed');
+          send({ type: 'claim_answer', operationId: message.operationId, granted: false });
         });
         return;
-      }
       case 'result': {
         session.inFlight.delete(message.operationId);
         const recorded = await completeOperation(db, {
@@ -344,6 +336,36 @@ export class AgentGateway {
       default:
         session.close(4001, 'message_invalid');
     }
+  }
+
+  /** Grants the claim if the operation is pending and unexpired, once any hold has ended. */
+  async #answerClaim(
+    session: AgentSession,
+    message: Extract<AgentMessage, { type: 'claim' }>,
+    send: (m: CloudMessage) => void,
+  ): Promise<void> {
+    const { db, clock, relay } = this.#options;
+    const claim = () =>
+      claimOperation(db, {
+        tenantId: session.tenantId,
+        agentId: session.agentId,
+        operationId: message.operationId,
+        passwordLastSet: message.passwordLastSet,
+        now: clock.now(),
+      });
+    let granted = await claim();
+    if (!granted) {
+      // Held for the cloud's check: ask again once it ends (the claim stays conditional, so a
+      // second try can only succeed on a pending, unexpired operation).
+      await relay.holds.released(message.operationId);
+      granted = await claim();
+    }
+    send({
+      type: 'claim_answer',
+      operationId: message.operationId,
+      granted,
+      ...(granted ? {} : { reason: 'taken, expired or refused by the cloud' }),
+    });
   }
 
   /**

@@ -110,7 +110,8 @@ export async function completeOperation(
     .where('tenant_id', '=', done.tenantId)
     .where((eb) =>
       eb.or([
-        eb('state', '=', 'pending'),
+        // An outcome without a write (user not found, writeback off…) may come while held.
+        eb('state', 'in', ['pending', 'held']),
         eb.and([eb('state', '=', 'claimed'), eb('agent_id', '=', done.agentId)]),
       ]),
     )

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock, Random } from '../util/clock.js';
 import { onlineAgents, type OnlineAgent } from './agent-store.js';
+import { OperationHolds } from './operation-holds.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { BusMessage, RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
@@ -25,6 +26,12 @@ export interface RelayRequest {
   readonly options?: { readonly unlock?: boolean; readonly mustChangeAtNextLogon?: boolean };
   readonly secrets: OperationSecrets;
   readonly requestedBy?: string | null | undefined;
+  /**
+   * The rules the cloud checks itself. They run once the operation is on its way, so their
+   * CPU time overlaps the agent's work; until they pass no agent may claim (and write) it,
+   * and a refusal cancels it.
+   */
+  readonly precheck?: () => Promise<Outcome | undefined>;
 }
 
 export interface RelayResult {
@@ -57,9 +64,15 @@ const WRITES: ReadonlySet<OperationKind> = new Set([
   'unlock',
 ]);
 
+type WaiterEvent =
+  | { kind: 'result'; outcome: Outcome }
+  | { kind: 'lost' }
+  /** The cloud's own check refused the password (outcome) or failed (error). */
+  | { kind: 'cancelled'; outcome: Outcome; error?: unknown };
+
 type Waiter = {
   readonly agentId: string;
-  resolve(event: { kind: 'result'; outcome: Outcome } | { kind: 'lost' }): void;
+  resolve(event: WaiterEvent): void;
 };
 
 /**
@@ -74,9 +87,11 @@ export class OperationRelay {
   /** Imported agent encryption keys by JWK text (importing RSA keys costs per operation). */
   readonly #agentKeys = new Map<string, CryptoKey>();
   readonly #unsubscribe: () => void;
+  readonly holds: OperationHolds;
 
   constructor(options: RelayOptions) {
     this.#options = options;
+    this.holds = new OperationHolds(options.db, options.clock);
     this.#unsubscribe = options.bus.subscribe((message) => this.#onBus(message));
   }
 
@@ -93,7 +108,11 @@ export class OperationRelay {
     // With no able agent at submission the user hears why at once, without waiting.
     const pick = chooseCandidates(online, isWrite);
     const operationId = random.uuid();
-    if ('outcome' in pick) return { operationId, agentId: undefined, outcome: pick.outcome };
+    if ('outcome' in pick) {
+      // Nothing to overlap with: the password's own faults come first.
+      const refusal = await request.precheck?.();
+      return { operationId, agentId: undefined, outcome: refusal ?? pick.outcome };
+    }
 
     const expiresAt = new Date(now.getTime() + timeoutMs);
     await db
@@ -104,7 +123,7 @@ export class OperationRelay {
         kind: request.kind,
         target_json: JSON.stringify(request.target),
         requested_by: request.requestedBy ?? null,
-        state: 'pending',
+        state: request.precheck ? 'held' : 'pending',
         agent_id: null,
         attempts: 0,
         prior_pwd_last_set: null,
@@ -115,7 +134,9 @@ export class OperationRelay {
         completed_at: null,
       })
       .execute();
+    if (request.precheck) this.holds.hold(operationId);
 
+    let precheck = request.precheck;
     let candidates: OnlineAgent[] = pick.agents;
     let lost: string | undefined;
     while (clock.now() < expiresAt) {
@@ -126,9 +147,22 @@ export class OperationRelay {
         candidates = await this.#candidates(request.tenantId, isWrite);
         continue;
       }
-      const event = await this.#attempt(request, operationId, expiresAt, agent, lost !== undefined);
+      const afterDispatch = precheck;
+      precheck = undefined;
+      const event = await this.#attempt(
+        request,
+        operationId,
+        expiresAt,
+        agent,
+        lost !== undefined,
+        afterDispatch && (() => void this.#runPrecheck(operationId, afterDispatch)),
+      );
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };
+      }
+      if (event.kind === 'cancelled') {
+        if (event.error !== undefined) throw event.error;
+        return { operationId, agentId: undefined, outcome: event.outcome };
       }
       if (event.kind === 'timeout') break;
       // The agent went away: put the operation back for another agent, keeping what the
@@ -159,7 +193,8 @@ export class OperationRelay {
     expiresAt: Date,
     agent: OnlineAgent,
     retry: boolean,
-  ): Promise<{ kind: 'result'; outcome: Outcome } | { kind: 'lost' } | { kind: 'timeout' }> {
+    afterDispatch?: () => void,
+  ): Promise<WaiterEvent | { kind: 'timeout' }> {
     const { db, clock, signingKey } = this.#options;
     // A retry first looks at what the lost attempt left: a result, or the user's pwdLastSet.
     const row = retry
@@ -206,8 +241,26 @@ export class OperationRelay {
           resolve(event);
         },
       });
-      void this.#dispatch(agent, operationId, jws);
+      void this.#dispatch(agent, operationId, jws).finally(() => afterDispatch?.());
     });
+  }
+
+  /** Runs the cloud's own check of a held operation and releases or cancels it. */
+  async #runPrecheck(
+    operationId: string,
+    precheck: () => Promise<Outcome | undefined>,
+  ): Promise<void> {
+    let refusal: Outcome | undefined;
+    let error: unknown;
+    try {
+      refusal = await precheck();
+    } catch (failure) {
+      error = failure;
+      refusal = { code: 'operation_rejected', detail: 'the cloud could not check the password' };
+    }
+    await this.holds.release(operationId, refusal);
+    if (refusal)
+      this.#waiters.get(operationId)?.resolve({ kind: 'cancelled', outcome: refusal, error });
   }
 
   async #encryptionKey(agent: OnlineAgent): Promise<CryptoKey> {
@@ -257,7 +310,7 @@ export class OperationRelay {
         completed_at: this.#options.clock.now().toISOString(),
       })
       .where('id', '=', operationId)
-      .where('state', '=', 'pending')
+      .where('state', 'in', ['pending', 'held'])
       .executeTakeFirst();
     if (Number(expired.numUpdatedRows) === 1) {
       return { code: 'expired', detail: 'no agent completed the operation before it expired' };

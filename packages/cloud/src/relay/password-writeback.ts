@@ -25,9 +25,11 @@ export interface WritebackResult {
 const WRITES = new Set<OperationKind>(['sspr_reset', 'admin_reset', 'change', 'unlock']);
 
 /**
- * A password operation on a synced user: the tenant's gates, the rules the cloud can check
- * itself (without a round trip), then the agent through the relay. The cloud's copy of the
- * user follows what AD did.
+ * A password operation on a synced user: the tenant's gates, then the agent through the
+ * relay. The rules the cloud can check itself run while the operation travels (the agent
+ * cannot claim it until they pass, and a refusal cancels it), so the user hears about them
+ * without an AD round trip and without waiting for both. The cloud's copy of the user
+ * follows what AD did.
  */
 export async function writeback(
   services: Services,
@@ -49,17 +51,16 @@ export async function writeback(
   ) {
     return { ...none, outcome: { code: 'unlock_disabled' } };
   }
-  if (request.newPassword) {
-    const rules = await precheck(services, request, request.newPassword);
-    if (rules) return { ...none, outcome: rules };
-  }
+  const newPassword = request.newPassword;
   const result = await services.relay.submit({
     tenantId: user.tenant_id,
     kind: request.kind,
     target: { by: 'objectGUID', value: user.source_anchor },
     options: request.options ?? {},
-    secrets: { newPassword: request.newPassword, currentPassword: request.currentPassword },
+    secrets: { newPassword, currentPassword: request.currentPassword },
     requestedBy: request.requestedBy,
+    // Checked while the agent looks the user up; no agent writes before it passes.
+    ...(newPassword ? { precheck: () => precheck(services, request, newPassword) } : {}),
   });
   if (result.outcome.code === 'applied' && WRITES.has(request.kind)) {
     const now = services.clock.now().toISOString();

@@ -38,7 +38,11 @@ export interface AgentsTable {
   created_at: string;
 }
 
-export type OperationState = 'pending' | 'claimed' | 'done' | 'expired';
+/**
+ * `held`: dispatched while the cloud's own password check runs; no claim until it is
+ * `pending`. `cancelled`: that check refused the password; nothing was written.
+ */
+export type OperationState = 'held' | 'pending' | 'claimed' | 'done' | 'expired' | 'cancelled';
 
 export interface OperationsTable {
   id: string;
