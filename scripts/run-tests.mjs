@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs Ferry's tests with Node's own test runner (TypeScript through tsx, workspace
 // packages resolved to their sources). Tiers: `unit` (in-process, beside the code:
-// packages/*/src/**/*.test.ts) and `integration` (real peers: packages/*/test/**/*.test.ts
-// and test/e2e/**/*.test.ts). Integration files run one at a time: they share one lab DC.
+// packages/*/src/**/*.test.ts) and `integration` (real peers: packages/*/test/**/*.test.ts,
+// test/e2e/**/*.test.ts and test/browser/*.test.ts, the last driving Chromium). Integration
+// files run one at a time: they share one lab DC.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,7 @@ const unit = packages.flatMap((dir) => walk(path.join(dir, 'src')));
 const integration = [
   ...packages.flatMap((dir) => walk(path.join(dir, 'test'))),
   ...walk(path.join(root, 'test', 'e2e')),
+  ...walk(path.join(root, 'test', 'browser')),
 ];
 const selected = { unit, integration, all: [...unit, ...integration] }[tier];
 if (!selected) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every Ferry test (README: `npm test`). On a fresh Debian machine,
 # as root, it installs what is missing, starts every peer the tests need (Samba AD lab,
-# PostgreSQL), builds, lints and runs all tiers. A peer that cannot start fails the run.
+# PostgreSQL, Chromium), builds, lints and runs all tiers. A peer that cannot start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,5 +10,6 @@ npm run build
 npm run typecheck
 npm run lint
 bash scripts/peers/postgres.sh
+bash scripts/peers/chromium.sh
 npm run lab -- up
 node scripts/run-tests.mjs all "$@"

@@ -22,6 +22,11 @@ import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
 import { OperationRelay } from './relay/operation-relay.js';
 import { PostgresBus } from './relay/postgres-bus.js';
 import { LocalBus, type RelayBus } from './relay/relay-bus.js';
+import { createMailer, createSmsGateway } from './notify/transports.js';
+import { createSsprKit } from './sspr/sspr-kit.js';
+import { OneTimeCodes } from './verification/one-time-codes.js';
+import { PendingRegistrations } from './me/pending-registrations.js';
+import { UserSessions } from './me/user-sessions.js';
 
 export interface CloudOptions {
   readonly config: Config;
@@ -54,7 +59,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     config.dataKey ? Secret.of(config.dataKey) : undefined,
     random,
   );
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   let draining = false;
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -105,6 +114,18 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       audit: new AuditLog(store.db, clock, random),
       sessions: new Sessions(store.db, clock, random, config.sessionMinutes),
       methods: new VerificationMethods(store.db, clock, random, box),
+      mailer: createMailer(config, logger),
+      sms: createSmsGateway(config, logger),
+      codes: new OneTimeCodes(store.db, clock, random),
+      sspr: createSsprKit({
+        db: store.db,
+        clock,
+        random,
+        dataKey: key,
+        powBits: config.ssprPowBits,
+      }),
+      userSessions: new UserSessions(store.db, clock, random, config.userSessionMinutes),
+      pendingRegistrations: new PendingRegistrations(store.db, clock, box),
       relay,
       bus,
       nodeId,

@@ -75,12 +75,37 @@ for (const backend of backends) {
         'GET /api/v1/sync/status',
         'GET /api/v1/sync/runs',
         'PUT /api/v1/sync/settings',
+        'POST /api/v1/sync/run-now',
         'POST /api/v1/sync/confirm-deletes',
         'POST /api/v1/password-policy/check',
+        'GET /api/v1/sspr/settings',
+        'GET /api/v1/sspr/challenge',
+        'POST /api/v1/sspr/start',
+        'POST /api/v1/sspr/gates/{kind}/send',
+        'GET /api/v1/sspr/gates/security_questions',
+        'POST /api/v1/sspr/gates/{kind}/verify',
+        'GET /api/v1/sspr/policy',
+        'POST /api/v1/sspr/password/check',
+        'POST /api/v1/sspr/reset',
+        'POST /api/v1/sspr/unlock',
+        'POST /api/v1/me/sign-in',
+        'POST /api/v1/me/sign-out',
+        'GET /api/v1/me',
+        'POST /api/v1/me/password',
+        'POST /api/v1/me/password/check',
+        'POST /api/v1/me/methods/email',
+        'POST /api/v1/me/methods/email/confirm',
+        'POST /api/v1/me/methods/phone',
+        'POST /api/v1/me/methods/phone/confirm',
+        'POST /api/v1/me/methods/totp',
+        'POST /api/v1/me/methods/totp/confirm',
+        'GET /api/v1/me/methods/security_questions/catalog',
+        'PUT /api/v1/me/methods/security_questions',
+        'DELETE /api/v1/me/methods/{kind}',
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 12);
+      assert.equal(routeModules.length, 14);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'
@@ -92,6 +117,11 @@ for (const backend of backends) {
       const response = await h.client().get('/healthz');
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
       assert.ok(response.headers['content-security-policy']);
+      // Served over plain http here: asking browsers to upgrade would break the web app.
+      assert.doesNotMatch(
+        String(response.headers['content-security-policy']),
+        /upgrade-insecure-requests/,
+      );
       assert.ok(response.headers['strict-transport-security']);
       assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
     });

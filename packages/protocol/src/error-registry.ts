@@ -86,13 +86,13 @@ const outcomeEntries = {
   },
   must_change_password: {
     kind: 'outcome',
-    httpStatus: 403,
+    httpStatus: 409,
     message: 'You must change your password before you can sign in.',
     operatorHint: 'pwdLastSet is 0 (bind data 773).',
   },
   password_expired: {
     kind: 'outcome',
-    httpStatus: 403,
+    httpStatus: 409,
     message: 'Your password has expired. Choose a new one.',
     operatorHint: 'pwdLastSet + maxPwdAge is in the past (bind data 532).',
   },
@@ -278,6 +278,69 @@ const apiEntries = {
     message: 'The agent sent a message the cloud does not understand.',
     operatorHint:
       'A WebSocket frame failed the protocol schema or came out of order; the connection is closed.',
+  },
+  verification_failed: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'The code or the answers are not correct.',
+    operatorHint:
+      'A password-reset or registration check failed: wrong, expired or used code, wrong answers or TOTP, or an account that cannot reset (unknown, out of scope, too few methods: the audit row says which).',
+  },
+  verification_required: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'Verify your identity first.',
+    operatorHint: 'A password-reset step was called before the required checks were passed.',
+  },
+  flow_expired: {
+    kind: 'api',
+    httpStatus: 401,
+    message: 'Your password reset session has ended. Start again.',
+    operatorHint: 'The x-ferry-flow token is missing, unknown, finished or older than 15 minutes.',
+  },
+  challenge_invalid: {
+    kind: 'api',
+    httpStatus: 400,
+    message: 'The request could not be verified. Reload the page and try again.',
+    operatorHint:
+      'The proof-of-work challenge is forged, expired or already used, or the nonce does not meet its difficulty.',
+  },
+  sspr_disabled: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'Self-service password reset is not offered. Contact your helpdesk.',
+    operatorHint: 'The tenant setting "self-service password reset enabled" is `none`.',
+  },
+  mail_not_configured: {
+    kind: 'api',
+    httpStatus: 503,
+    message: 'Email cannot be sent right now. Use another method or contact your helpdesk.',
+    operatorHint: 'FERRY_SMTP_URL is not set, so the cloud sends no mail.',
+  },
+  mail_failed: {
+    kind: 'api',
+    httpStatus: 502,
+    message: 'Email cannot be sent right now. Try again in a few minutes.',
+    operatorHint: 'The SMTP server refused or did not answer; the log has the SMTP error.',
+  },
+  sms_not_configured: {
+    kind: 'api',
+    httpStatus: 503,
+    message: 'Text messages cannot be sent right now. Use another method or contact your helpdesk.',
+    operatorHint: 'FERRY_SMS_GATEWAY is `none` (or `http` without FERRY_SMS_GATEWAY_URL).',
+  },
+  sms_failed: {
+    kind: 'api',
+    httpStatus: 502,
+    message: 'Text messages cannot be sent right now. Try again in a few minutes.',
+    operatorHint: 'The SMS gateway refused or did not answer; the log has its status.',
+  },
+  method_not_allowed: {
+    kind: 'api',
+    httpStatus: 409,
+    message: 'Your organisation does not offer this verification method.',
+    operatorHint:
+      'My Account registration of a method that the password-reset settings (`methodsAllowed`) do not list.',
   },
   internal_error: {
     kind: 'api',

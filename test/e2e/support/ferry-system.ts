@@ -32,6 +32,8 @@ export interface FerrySystemOptions {
   readonly operationTimeoutSeconds?: number;
   /** The cloud's per-client request limit (benchmarks send more than a person would). */
   readonly rateLimitPerMinute?: number;
+  /** Extra cloud settings (e.g. FERRY_SMTP_URL of a mail catcher, FERRY_SSPR_POW_BITS). */
+  readonly cloudEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -68,6 +70,7 @@ export class FerrySystem {
       // can reach the default per-client limit, so it is raised unless a test sets its own.
       FERRY_RATE_LIMIT_PER_MINUTE: String(this.options.rateLimitPerMinute ?? 60_000),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
+      ...this.options.cloudEnv,
     };
   }
 

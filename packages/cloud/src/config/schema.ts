@@ -31,6 +31,11 @@ export const configSchema = z
       'PostgreSQL connection URL; when unset the embedded SQLite store is used.',
       { env: 'DATABASE_URL', secret: true },
     ),
+    sqliteSynchronous: key(
+      z.enum(['normal', 'full']).default('normal'),
+      'SQLite commit durability. normal (WAL): no fsync per commit, never corrupts, but a power loss may drop the last commits; full: an fsync per commit (~2 ms each).',
+      { env: 'FERRY_SQLITE_SYNCHRONOUS' },
+    ),
     publicUrl: key(
       z.url().optional(),
       'External URL of the cloud (used in links); https makes cookies Secure.',
@@ -59,6 +64,11 @@ export const configSchema = z
     sessionMinutes: key(minutes(7 * 24 * 60).default(480), 'Lifetime of an admin session.', {
       env: 'FERRY_SESSION_MINUTES',
     }),
+    userSessionMinutes: key(
+      minutes(24 * 60).default(60),
+      'Lifetime of a My Account (end-user) session.',
+      { env: 'FERRY_USER_SESSION_MINUTES' },
+    ),
     signInMaxFailures: key(
       z.number().int().min(1).max(100).default(5),
       'Failed admin sign-ins in a row that lock the account.',
@@ -93,6 +103,44 @@ export const configSchema = z
       z.string().min(1).max(64).optional(),
       'Name of this cloud node among several sharing one PostgreSQL (default: random per start).',
       { env: 'FERRY_NODE_ID' },
+    ),
+    smtpUrl: key(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+      'SMTP server for mail (codes, notifications), e.g. smtp://user:pass@mail.example:587; mail is off when unset.',
+      { env: 'FERRY_SMTP_URL', secret: true },
+    ),
+    mailFrom: key(
+      z.string().min(3).max(256).default('Ferry <no-reply@ferry.invalid>'),
+      'Sender (From header) of the mail Ferry sends.',
+      { env: 'FERRY_MAIL_FROM' },
+    ),
+    smsGateway: key(
+      z.enum(['none', 'http', 'console']).default('none'),
+      'How text messages are sent: `http` posts {to, text} to FERRY_SMS_GATEWAY_URL; `console` writes them, codes included, to stderr (development only); `none` turns SMS off.',
+      { env: 'FERRY_SMS_GATEWAY' },
+    ),
+    smsGatewayUrl: key(
+      z.url({ protocol: /^https?$/ }).optional(),
+      'Endpoint of the HTTP SMS gateway (with FERRY_SMS_GATEWAY=http).',
+      { env: 'FERRY_SMS_GATEWAY_URL' },
+    ),
+    smsGatewayToken: key(
+      z.string().min(1).optional(),
+      'Bearer token sent to the HTTP SMS gateway, if it wants one.',
+      { env: 'FERRY_SMS_GATEWAY_TOKEN', secret: true },
+    ),
+    ssprPowBits: key(
+      z.number().int().min(0).max(28).default(18),
+      'Proof-of-work difficulty (leading zero bits) a client pays before starting a password reset.',
+      { env: 'FERRY_SSPR_POW_BITS' },
+    ),
+    webDir: key(
+      z.string().min(1).optional(),
+      'Folder of the built web app (SSPR portal, My Account, Admin center); default: packages/web/dist beside the cloud package.',
+      { env: 'FERRY_WEB_DIR' },
     ),
   })
   .strict();

@@ -15,14 +15,17 @@ import { bootstrapRoutes } from './routes/bootstrap.js';
 import { agentsRoutes } from './routes/agents.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
 import { passwordPolicyRoutes } from './routes/password-policy.js';
 import { selfServiceRoutes } from './routes/self-service.js';
 import { settingsRoutes } from './routes/settings.js';
+import { ssprRoutes } from './routes/sspr.js';
 import { syncRoutes } from './routes/sync.js';
 import { userCredentialRoutes } from './routes/user-credentials.js';
 import { userMethodRoutes } from './routes/user-methods.js';
 import { usersRoutes } from './routes/users.js';
 import type { Services } from './services.js';
+import { installWebApp } from './web-app.js';
 import {
   zodSerializerCompiler,
   zodToOpenApi,
@@ -47,6 +50,8 @@ export const routeModules: readonly RouteModule[] = [
   selfServiceRoutes,
   syncRoutes,
   passwordPolicyRoutes,
+  ssprRoutes,
+  meRoutes,
 ];
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */
@@ -67,7 +72,14 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
   app.decorateRequest('errorCode', null);
   installErrorHandling(app);
 
-  await app.register(helmet);
+  // Browsers upgrade a page's requests to https only when the cloud is served over https;
+  // on a plain-http address (a lab, a LAN demo) the directive would break the web app.
+  const servedOverHttps = services.config.publicUrl?.startsWith('https:') ?? false;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { upgradeInsecureRequests: servedOverHttps ? [] : null },
+    },
+  });
   await app.register(cookie);
   await app.register(rateLimit, {
     max: services.config.rateLimitPerMinute,
@@ -90,6 +102,7 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
         'audit',
         'agents',
         'self-service',
+        'me',
         'ops',
       ].map((name) => ({
         name,
@@ -102,5 +115,6 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
 
   healthRoutes(app, services, metrics);
   for (const register of routeModules) register(app, services);
+  await installWebApp(app, services.config.webDir);
   return app;
 }

@@ -8,6 +8,12 @@ import type { Clock, Random } from '../util/clock.js';
 import type { JWK } from 'jose';
 import type { OperationRelay } from '../relay/operation-relay.js';
 import type { RelayBus } from '../relay/relay-bus.js';
+import type { Mailer } from '../notify/mailer.js';
+import type { SmsGateway } from '../notify/sms-gateway.js';
+import type { SsprKit } from '../sspr/sspr-kit.js';
+import type { OneTimeCodes } from '../verification/one-time-codes.js';
+import type { PendingRegistrations } from '../me/pending-registrations.js';
+import type { UserSessions } from '../me/user-sessions.js';
 
 /** What route modules get: the store, the injected clock and randomness, and the services. */
 export interface Services {
@@ -18,6 +24,18 @@ export interface Services {
   readonly audit: AuditLog;
   readonly sessions: Sessions;
   readonly methods: VerificationMethods;
+  /** Mail (codes, notifications); refuses with mail_not_configured when SMTP is unset. */
+  readonly mailer: Mailer;
+  /** Text messages (codes); refuses with sms_not_configured when no gateway is set. */
+  readonly sms: SmsGateway;
+  /** Six-digit one-time codes sent by mail or SMS. */
+  readonly codes: OneTimeCodes;
+  /** Self-service password reset: proof of work, flows, throttles. */
+  readonly sspr: SsprKit;
+  /** My Account sessions (cookie ferry_user). */
+  readonly userSessions: UserSessions;
+  /** Method registrations waiting for their confirmation code. */
+  readonly pendingRegistrations: PendingRegistrations;
   readonly defaultTenantId: string;
   /** Hands password operations of synced users to the tenant's agents. */
   readonly relay: OperationRelay;

@@ -1,6 +1,9 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { MeDatabase } from '../me/me-tables.js';
 import type { RelayDatabase } from '../relay/relay-tables.js';
+import type { SsprDatabase } from '../sspr/sspr-tables.js';
 import type { SyncDatabase } from '../sync/sync-tables.js';
+import type { VerificationDatabase } from '../verification/verification-tables.js';
 
 /**
  * Row types of the store. Portable across SQLite and PostgreSQL: times are ISO-8601 UTC text
@@ -126,7 +129,8 @@ export interface AuditEventsTable {
   detail_json: string | null;
 }
 
-export interface Database extends RelayDatabase, SyncDatabase {
+export interface Database
+  extends RelayDatabase, SyncDatabase, MeDatabase, VerificationDatabase, SsprDatabase {
   tenants: TenantsTable;
   users: UsersTable;
   groups: GroupsTable;

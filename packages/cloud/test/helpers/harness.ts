@@ -36,10 +36,17 @@ export class Harness {
   otherGlobal!: SeededAdmin;
   #destroy: (() => Promise<void>) | undefined;
 
-  constructor(readonly backend: Backend) {}
+  constructor(
+    readonly backend: Backend,
+    /** Config keys a suite sets on top of the defaults (e.g. smtpUrl for a mail catcher). */
+    readonly configOverrides: Readonly<Record<string, unknown>> = {},
+  ) {}
 
-  static async start(backend: Backend): Promise<Harness> {
-    const harness = new Harness(backend);
+  static async start(
+    backend: Backend,
+    configOverrides: Readonly<Record<string, unknown>> = {},
+  ): Promise<Harness> {
+    const harness = new Harness(backend, configOverrides);
     await harness.#start();
     return harness;
   }
@@ -53,6 +60,7 @@ export class Harness {
       port: 0,
       logLevel: 'trace',
       rateLimitPerMinute: 100_000,
+      ...this.configOverrides,
     });
     this.cloud = await createCloud({
       config,

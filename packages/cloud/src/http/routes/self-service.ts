@@ -3,6 +3,7 @@ import { Secret, type Outcome } from '@ferry/protocol';
 import { z } from 'zod';
 import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
 import { findUserByUpn, setCloudPassword } from '../../directory/users.js';
+import { notifyInBackground, notifyPasswordChanged } from '../../notify/notifications.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import { writeback } from '../../relay/password-writeback.js';
 import type { UserRow } from '../../store/tables.js';
@@ -72,6 +73,7 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
         detail: { operationId: operationId ?? null },
       });
       if (outcome.code !== 'applied') throw outcomeError(outcome);
+      if (user) notifyInBackground(request.log, notifyPasswordChanged(services, user, request.log));
       return { outcome: 'applied' as const };
     },
   );

@@ -6,6 +6,7 @@ import { toUserView } from '../../directory/user-view.js';
 import { getUser, setCloudPassword, unlockCloudUser } from '../../directory/users.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import { writeback } from '../../relay/password-writeback.js';
+import { notifyAdminsOfAdminReset, notifyInBackground } from '../../notify/notifications.js';
 import type { UserRow } from '../../store/tables.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { requireAdmin } from '../authenticate.js';
@@ -42,7 +43,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       const target = await credentialTarget(services, request, request.params.id);
       if (target.source === 'synced') {
         const { mustChangeAtNextLogon, unlock } = request.body;
-        return synced(request, target, {
+        const view = await synced(request, target, {
           kind: 'admin_reset',
           newPassword: Secret.of(request.body.password),
           options: {
@@ -50,6 +51,11 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
             ...(unlock === undefined ? {} : { unlock }),
           },
         });
+        notifyInBackground(
+          request.log,
+          notifyAdminsOfAdminReset(services, request.admin!, target, request.log),
+        );
+        return view;
       }
       const row = await setCloudPassword(
         services.db,
@@ -57,6 +63,10 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
         target.tenant_id,
         target.id,
         Secret.of(request.body.password),
+      );
+      notifyInBackground(
+        request.log,
+        notifyAdminsOfAdminReset(services, request.admin!, row, request.log),
       );
       return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
     },

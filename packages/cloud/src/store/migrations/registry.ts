@@ -3,6 +3,8 @@ import type { Dialect } from '../dialect.js';
 import { coreMigration } from './0001-core.js';
 import { agentsMigration } from './0002-agents.js';
 import { syncMigration } from './0003-sync.js';
+import { portalMigration } from './0004-portal.js';
+import { userSessionsMigration } from './0005-user-sessions.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -13,5 +15,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-core': coreMigration(dialect),
     '0002-agents': agentsMigration(),
     '0003-sync': syncMigration(),
+    '0004-portal': portalMigration(),
+    '0005-user-sessions': userSessionsMigration(),
   };
 }

@@ -1,0 +1,60 @@
+import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
+import type { Outcome, Secret } from '@ferry/protocol';
+import { verifyPassword } from '../crypto/password-hash.js';
+import { setCloudPassword } from '../directory/users.js';
+import type { Services } from '../http/services.js';
+import { writeback } from '../relay/password-writeback.js';
+import type { UserRow } from '../store/tables.js';
+
+export interface ChangeResult {
+  readonly outcome: Outcome;
+  readonly operationId: string | undefined;
+}
+
+/**
+ * A signed-in user changes their password by proving the current one: AD checks it (with
+ * history and minimum age) for a synced user, the Argon2id hash for a cloud-only user.
+ */
+export async function changeOwnPassword(
+  services: Services,
+  user: UserRow,
+  current: Secret,
+  next: Secret,
+): Promise<ChangeResult> {
+  if (user.source === 'synced') {
+    const { outcome, operationId } = await writeback(services, {
+      kind: 'change',
+      user,
+      currentPassword: current,
+      newPassword: next,
+      selfService: true,
+      requestedBy: user.id,
+    });
+    return { outcome, operationId };
+  }
+  return {
+    outcome: await changeCloudPassword(services, user, current, next),
+    operationId: undefined,
+  };
+}
+
+async function changeCloudPassword(
+  services: Services,
+  user: UserRow,
+  current: Secret,
+  next: Secret,
+): Promise<Outcome> {
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, current))) {
+    return { code: 'wrong_current_password' };
+  }
+  const evaluation = evaluatePassword({
+    password: next,
+    policy: effectivePolicy(defaultCloudPolicy),
+    user: { displayName: user.display_name },
+    operation: 'change',
+    now: services.clock.now(),
+  });
+  if (!evaluation.ok) return { code: 'policy_violation', rules: toViolations(evaluation) };
+  await setCloudPassword(services.db, services.clock, user.tenant_id, user.id, next);
+  return { code: 'applied' };
+}

@@ -1,0 +1,33 @@
+import type { MethodKind } from '../store/tables.js';
+
+/** Tables of My Account (migration 0005). */
+export interface UserSessionsTable {
+  /** SHA-256 of the random id in the `ferry_user` cookie; the id itself is never stored. */
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  csrf_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/**
+ * A method the user asked to register and has not confirmed yet: the address or number
+ * waiting for its emailed / texted code, or the TOTP seed (sealed) waiting for a first code.
+ */
+export interface PendingMethodRegistrationsTable {
+  tenant_id: string;
+  user_id: string;
+  kind: MethodKind;
+  /** Address or number (public contact data); null for TOTP. */
+  value: string | null;
+  /** The sealed TOTP seed; null for email and phone. */
+  protected_value: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface MeDatabase {
+  user_sessions: UserSessionsTable;
+  pending_method_registrations: PendingMethodRegistrationsTable;
+}

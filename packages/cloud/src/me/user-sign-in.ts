@@ -1,0 +1,150 @@
+import type { Outcome, Secret } from '@ferry/protocol';
+import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
+import { findUserByUpn } from '../directory/users.js';
+import type { Services } from '../http/services.js';
+import { outcomeError } from '../relay/outcome-error.js';
+import { writeback } from '../relay/password-writeback.js';
+import type { UserRow } from '../store/tables.js';
+import { addMinutes } from '../util/clock.js';
+import { FerryError } from '../util/ferry-error.js';
+
+export interface UserSignInRequest {
+  readonly tenantId: string;
+  readonly userPrincipalName: string;
+  readonly password: Secret;
+  readonly sourceIp: string;
+  readonly requestId: string;
+}
+
+/** Answers that mean "this password is not the account's": all become invalid_credentials. */
+const WRONG = new Set<Outcome['code']>([
+  'invalid_credentials',
+  'wrong_current_password',
+  'user_not_found',
+]);
+
+/**
+ * Signs an end user in to My Account. A cloud-only user's password is checked against its
+ * Argon2id hash; a synced user's by pass-through: the agent binds to AD as the user, and AD's
+ * answer (wrong password, must change, expired, locked, disabled) comes back as an outcome.
+ * A wrong password and an unknown account answer alike. Failures count against the account
+ * as for admins (signInMaxFailures / signInLockoutMinutes), which also keeps a guesser from
+ * locking the AD account: the cloud stops relaying before AD's own threshold is reached.
+ */
+export async function signInUser(services: Services, request: UserSignInRequest): Promise<UserRow> {
+  const now = services.clock.now();
+  const user = await findUserByUpn(services.db, request.tenantId, request.userPrincipalName);
+  const audit = (result: string, detail: Record<string, string | null>) =>
+    services.audit.record({
+      tenantId: request.tenantId,
+      actor: user
+        ? { type: 'user', id: user.id, name: user.upn }
+        : { type: 'anonymous', name: request.userPrincipalName },
+      action: 'me.sign_in',
+      target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,
+      result,
+      sourceIp: request.sourceIp,
+      requestId: request.requestId,
+      detail,
+    });
+  const fail = async (error: FerryError, reason: string, operationId?: string) => {
+    await audit(error.code, {
+      reason,
+      source: user?.source ?? null,
+      operationId: operationId ?? null,
+    });
+    return error;
+  };
+
+  if (user?.sign_in_locked_until && user.sign_in_locked_until > now.toISOString()) {
+    const seconds = Math.ceil((Date.parse(user.sign_in_locked_until) - now.getTime()) / 1000);
+    throw await fail(
+      new FerryError('sign_in_locked', 'user sign-in throttled', { retryAfterSeconds: seconds }),
+      'throttled',
+    );
+  }
+
+  const { outcome, operationId } =
+    user?.source === 'synced'
+      ? await writeback(services, {
+          kind: 'verify_credentials',
+          user,
+          currentPassword: request.password,
+          selfService: true,
+          requestedBy: user.id,
+        })
+      : { outcome: await checkCloudPassword(user, request.password), operationId: undefined };
+
+  if (!user) throw await fail(invalidCredentials(), 'unknown_user');
+  if (outcome.code === 'applied') {
+    await resetFailures(services, user);
+    await audit('success', { source: user.source, operationId: operationId ?? null });
+    return user;
+  }
+  if (WRONG.has(outcome.code)) {
+    await countFailure(services, user, request);
+    throw await fail(invalidCredentials(), outcome.code, operationId);
+  }
+  // The password was right but the account cannot sign in (must change, expired, locked,
+  // disabled), or the check could not run (agent or directory unavailable).
+  if (outcome.code === 'must_change_password' || outcome.code === 'password_expired') {
+    await resetFailures(services, user);
+  }
+  throw await fail(outcomeError(outcome), outcome.code, operationId);
+}
+
+async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {
+  // An unknown user (or one without a password) costs the same Argon2id verification.
+  const matches = await verifyPassword(
+    user?.password_hash ?? (await dummyPasswordHash()),
+    password,
+  );
+  if (!user || !matches) return { code: 'invalid_credentials' };
+  if (user.enabled !== 1) return { code: 'account_disabled' };
+  return { code: 'applied' };
+}
+
+function invalidCredentials(): FerryError {
+  return new FerryError('invalid_credentials', 'user sign-in failed');
+}
+
+async function countFailure(
+  services: Services,
+  user: UserRow,
+  request: UserSignInRequest,
+): Promise<void> {
+  const { signInMaxFailures, signInLockoutMinutes } = services.config;
+  const failures = user.failed_sign_ins + 1;
+  const locks = failures >= signInMaxFailures;
+  const lockedUntil = locks
+    ? addMinutes(services.clock.now(), signInLockoutMinutes).toISOString()
+    : null;
+  await services.db
+    .updateTable('users')
+    .set({ failed_sign_ins: locks ? 0 : failures, sign_in_locked_until: lockedUntil })
+    .where('tenant_id', '=', user.tenant_id)
+    .where('id', '=', user.id)
+    .execute();
+  if (locks) {
+    await services.audit.record({
+      tenantId: user.tenant_id,
+      actor: { type: 'system' },
+      action: 'me.lockout',
+      target: { type: 'user', id: user.id, name: user.upn },
+      result: 'success',
+      sourceIp: request.sourceIp,
+      requestId: request.requestId,
+      detail: { failures, lockedUntil },
+    });
+  }
+}
+
+async function resetFailures(services: Services, user: UserRow): Promise<void> {
+  if (user.failed_sign_ins === 0 && user.sign_in_locked_until === null) return;
+  await services.db
+    .updateTable('users')
+    .set({ failed_sign_ins: 0, sign_in_locked_until: null })
+    .where('tenant_id', '=', user.tenant_id)
+    .where('id', '=', user.id)
+    .execute();
+}

@@ -1,0 +1,111 @@
+import { toViolations } from '@ferry/policy';
+import type { Outcome, Secret } from '@ferry/protocol';
+import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
+import { findUser, setCloudPassword, unlockCloudUser } from '../directory/users.js';
+import type { Services } from '../http/services.js';
+import {
+  notifyInBackground,
+  notifyPasswordReset,
+  type NotifyLog,
+} from '../notify/notifications.js';
+import { writeback } from '../relay/password-writeback.js';
+import type { UserRow } from '../store/tables.js';
+import { FerryError } from '../util/ferry-error.js';
+import type { SsprFlow } from './sspr-flows.js';
+import { inScope } from './start-flow.js';
+import { evaluateForReset } from './user-policy.js';
+
+/**
+ * The user behind a flow that passed its gates, still enabled and in scope; anything else
+ * is `verification_required` (a doomed flow never passes, so it ends here too).
+ */
+export async function verifiedUser(services: Services, flow: SsprFlow): Promise<UserRow> {
+  const passedEnough = flow.passed.length >= flow.required;
+  const user =
+    !flow.doomedReason && flow.userId && passedEnough
+      ? await findUser(services.db, flow.tenantId, flow.userId)
+      : undefined;
+  const settings = await getPasswordResetSettings(services.db, flow.tenantId);
+  if (!user || user.enabled !== 1 || !(await inScope(services, settings, user))) {
+    throw new FerryError('verification_required', 'the flow has not passed its gates');
+  }
+  return user;
+}
+
+export interface Completion {
+  readonly outcome: Outcome;
+  readonly operationId: string | null;
+}
+
+/**
+ * Sets the new password: through the agent for a synced user (kind sspr_reset, which also
+ * unlocks, as in Entra), as an Argon2id hash for a cloud-only user. An applied reset ends
+ * the flow and tells the user by mail.
+ */
+export async function resetPassword(
+  services: Services,
+  flow: SsprFlow,
+  user: UserRow,
+  newPassword: Secret,
+  log: NotifyLog,
+): Promise<Completion> {
+  let completion: Completion;
+  if (user.source === 'synced') {
+    const result = await writeback(services, {
+      kind: 'sspr_reset',
+      user,
+      newPassword,
+      options: { unlock: true },
+      selfService: true,
+      requestedBy: user.id,
+    });
+    completion = { outcome: result.outcome, operationId: result.operationId ?? null };
+  } else {
+    const evaluation = await evaluateForReset(services, user, newPassword);
+    if (evaluation.ok) {
+      await setCloudPassword(services.db, services.clock, user.tenant_id, user.id, newPassword);
+    }
+    completion = {
+      outcome: evaluation.ok
+        ? { code: 'applied' }
+        : { code: 'policy_violation', rules: toViolations(evaluation) },
+      operationId: null,
+    };
+  }
+  if (completion.outcome.code === 'applied') {
+    await services.sspr.flows.finish(flow);
+    notifyInBackground(log, notifyPasswordReset(services, user, log));
+  }
+  return completion;
+}
+
+/** Unlocks without a reset, when the tenant allows it (`unlock_disabled` otherwise). */
+export async function unlockAccount(
+  services: Services,
+  flow: SsprFlow,
+  user: UserRow,
+): Promise<Completion> {
+  let completion: Completion;
+  if (user.source === 'synced') {
+    const result = await writeback(services, {
+      kind: 'unlock',
+      user,
+      selfService: true,
+      requestedBy: user.id,
+    });
+    completion = { outcome: result.outcome, operationId: result.operationId ?? null };
+  } else {
+    const settings = await getPasswordResetSettings(services.db, user.tenant_id);
+    if (settings.onPremises.unlockWithoutResetEnabled) {
+      await unlockCloudUser(services.db, services.clock, user.tenant_id, user.id);
+    }
+    completion = {
+      outcome: settings.onPremises.unlockWithoutResetEnabled
+        ? { code: 'applied' }
+        : { code: 'unlock_disabled' },
+      operationId: null,
+    };
+  }
+  if (completion.outcome.code === 'applied') await services.sspr.flows.finish(flow);
+  return completion;
+}

@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'react';
+import { isApiError } from '../api/client';
+import type { AdminMe } from '../api/types';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { Button } from '../ui/fields';
+import { Layout } from '../ui/layout';
+import { usePath } from '../ui/router';
+import { adminApi } from './admin-api';
+import { AdminSignIn } from './admin-sign-in';
+import { AgentsPage } from './agents-page';
+import { AuditPage } from './audit-page';
+import { OnPremisesBlade } from './on-premises-blade';
+import { ResetSettingsPage } from './reset-settings-page';
+import { SyncRunsPage } from './sync-runs-page';
+import { UsersPage } from './users-page';
+
+const sections = [
+  ['onprem', 'admin.nav.onprem'],
+  ['reset', 'admin.nav.reset'],
+  ['users', 'admin.nav.users'],
+  ['agents', 'admin.nav.agents'],
+  ['sync', 'admin.nav.sync'],
+  ['audit', 'admin.nav.audit'],
+] as const satisfies readonly (readonly [string, MessageKey])[];
+type Section = (typeof sections)[number][0];
+
+/** The Admin center: sign-in, then one blade per section with a side navigation. */
+export function AdminApp() {
+  const { t } = useI18n();
+  const [me, setMe] = useState<AdminMe | null | undefined>(undefined);
+  const [path, navigate] = usePath();
+
+  useEffect(() => {
+    adminApi<AdminMe>('/auth/me')
+      .then(setMe)
+      .catch(() => setMe(null));
+  }, []);
+
+  const signOut = async () => {
+    await adminApi('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+    setMe(null);
+  };
+
+  if (me === undefined) {
+    return (
+      <Layout section={t('admin.title')}>
+        <p role="status">{t('common.loading')}</p>
+      </Layout>
+    );
+  }
+  if (me === null) {
+    return (
+      <Layout section={t('admin.title')}>
+        <AdminSignIn onSignedIn={setMe} />
+      </Layout>
+    );
+  }
+  const current = (sections.find(([id]) => path === `/admin/${id}`)?.[0] ?? 'onprem') as Section;
+  const onSessionLost = (error: unknown) => {
+    if (isApiError(error, 'unauthenticated')) setMe(null);
+  };
+  return (
+    <Layout
+      section={t('admin.title')}
+      wide
+      actions={
+        <>
+          <span className="muted">{me.upn}</span>
+          <Button variant="secondary" onClick={() => void signOut()}>
+            {t('common.signOut')}
+          </Button>
+        </>
+      }
+    >
+      <div className="admin-grid">
+        <nav aria-label={t('admin.nav')} className="side-nav">
+          <ul>
+            {sections.map(([id, label]) => (
+              <li key={id}>
+                <a
+                  href={`/admin/${id}`}
+                  aria-current={current === id ? 'page' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(`/admin/${id}`);
+                  }}
+                >
+                  {t(label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="blade">
+          {current === 'onprem' ? <OnPremisesBlade onError={onSessionLost} /> : null}
+          {current === 'reset' ? <ResetSettingsPage onError={onSessionLost} /> : null}
+          {current === 'users' ? <UsersPage onError={onSessionLost} /> : null}
+          {current === 'agents' ? <AgentsPage onError={onSessionLost} /> : null}
+          {current === 'sync' ? <SyncRunsPage onError={onSessionLost} /> : null}
+          {current === 'audit' ? <AuditPage onError={onSessionLost} /> : null}
+        </div>
+      </div>
+    </Layout>
+  );
+}

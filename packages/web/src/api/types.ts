@@ -1,0 +1,164 @@
+/** Shapes of the API answers the pages read (see /api/openapi.json). */
+
+export type RuleCode =
+  | 'too_short'
+  | 'too_long'
+  | 'complexity'
+  | 'history'
+  | 'min_age'
+  | 'banned'
+  | 'weak'
+  | 'directory_filter';
+
+export interface RuleViolation {
+  readonly rule: RuleCode;
+  readonly source: 'directory' | 'policy';
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface PolicyCheckItem {
+  readonly rule: RuleCode;
+  readonly status: 'pass' | 'fail' | 'directory';
+  readonly origin: 'cloud' | 'directory';
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly message: string;
+}
+
+export interface PolicyCheck {
+  readonly ok: boolean;
+  readonly items: readonly PolicyCheckItem[];
+}
+
+export type MethodKind = 'email' | 'phone' | 'totp' | 'security_questions';
+
+export interface MethodView {
+  readonly kind: MethodKind;
+  readonly value: string | null;
+  readonly questions: readonly string[] | null;
+  readonly registeredAt: string;
+}
+
+export interface MeView {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly source: 'cloud' | 'synced';
+  readonly methods: readonly MethodView[];
+  readonly registration: {
+    readonly required: boolean;
+    readonly missing: number;
+    readonly allowed?: readonly MethodKind[];
+  };
+}
+
+export interface SsprSettings {
+  readonly enabled: boolean;
+  readonly helpdeskUrl: string | null;
+  readonly unlockEnabled: boolean;
+}
+
+export interface Gate {
+  readonly kind: MethodKind;
+  readonly hint: string | null;
+}
+
+export interface SsprStart {
+  readonly flowToken: string;
+  readonly expiresAt: string;
+  readonly required: number;
+  readonly gates: readonly Gate[];
+}
+
+export interface AdminMe {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly upn: string;
+  readonly roles: readonly string[];
+  readonly csrfToken?: string;
+}
+
+export interface UserView {
+  readonly id: string;
+  readonly source: 'cloud' | 'synced';
+  readonly upn: string;
+  readonly displayName: string;
+  readonly email: string | null;
+  readonly enabled: boolean;
+  readonly lockedOut: boolean;
+  readonly passwordLastSetAt: string | null;
+  readonly roles: readonly string[];
+  readonly onPremises: {
+    readonly sourceAnchor: string;
+    readonly distinguishedName: string | null;
+    readonly samAccountName: string | null;
+    readonly syncedAt: string | null;
+  } | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface AgentView {
+  readonly id: string;
+  readonly name: string;
+  readonly hostname: string;
+  readonly version: string;
+  readonly status: 'active' | 'disabled';
+  readonly online: boolean;
+  readonly lastSeenAt: string | null;
+  readonly connectedAt: string | null;
+  readonly directoryReachable: boolean | null;
+  readonly passwordWritebackEnabled: boolean | null;
+  readonly domainController: string | null;
+  readonly problem: string | null;
+  readonly operationsServed: number;
+  readonly createdAt: string;
+}
+
+export interface PasswordResetSettings {
+  ssprEnabled: 'none' | 'selected' | 'all';
+  ssprGroupId: string | null;
+  methodsRequired: 1 | 2;
+  methodsAllowed: MethodKind[];
+  registrationRequiredAtSignIn: boolean;
+  reconfirmDays: number;
+  notifyUsersOnReset: boolean;
+  notifyAdminsOnAdminReset: boolean;
+  helpdeskLink: string | null;
+  onPremises: { writebackEnabled: boolean; unlockWithoutResetEnabled: boolean };
+  [extra: string]: unknown;
+}
+
+export interface SyncRun {
+  readonly id: string;
+  readonly agentId: string;
+  readonly mode: string;
+  readonly status: string;
+  readonly batches: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly softMatched: number;
+  readonly pendingDeletes: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: {
+    readonly type: string;
+    readonly id: string | null;
+    readonly name: string | null;
+  };
+  readonly action: string;
+  readonly target: {
+    readonly type: string;
+    readonly id: string | null;
+    readonly name: string | null;
+  } | null;
+  readonly result: string;
+  readonly sourceIp: string | null;
+  readonly requestId: string | null;
+}

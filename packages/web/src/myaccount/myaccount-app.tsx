@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import { isApiError } from '../api/client';
+import type { MeView } from '../api/types';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { Button } from '../ui/fields';
+import { Layout } from '../ui/layout';
+import { usePath } from '../ui/router';
+import { ChangePasswordPage } from './change-password-page';
+import { meApi } from './me-api';
+import { MustChangePassword, type MustChangeReason } from './must-change-password';
+import { OverviewPage } from './overview-page';
+import { SecurityInfoPage } from './security-info-page';
+import { UserSignIn } from './user-sign-in';
+
+const pages = [
+  ['', 'me.nav.overview'],
+  ['password', 'me.nav.password'],
+  ['security', 'me.nav.security'],
+] as const satisfies readonly (readonly [string, MessageKey])[];
+
+type State =
+  | { readonly name: 'loading' }
+  | { readonly name: 'signedOut'; readonly notice?: MessageKey }
+  | { readonly name: 'mustChange'; readonly upn: string; readonly reason: MustChangeReason }
+  | { readonly name: 'signedIn'; readonly me: MeView };
+
+/** My Account: sign-in (with the forced change when AD demands it), then three pages. */
+export function MyAccountApp() {
+  const { t } = useI18n();
+  const [state, setState] = useState<State>({ name: 'loading' });
+  const [path, navigate] = usePath();
+
+  useEffect(() => {
+    meApi<MeView>('/me')
+      .then((me) => setState({ name: 'signedIn', me }))
+      .catch(() => setState({ name: 'signedOut' }));
+  }, []);
+
+  const refresh = () =>
+    meApi<MeView>('/me')
+      .then((me) => setState({ name: 'signedIn', me }))
+      .catch((error: unknown) => {
+        if (isApiError(error, 'unauthenticated')) setState({ name: 'signedOut' });
+      });
+
+  if (state.name === 'loading') {
+    return (
+      <Layout section={t('me.title')}>
+        <p role="status">{t('common.loading')}</p>
+      </Layout>
+    );
+  }
+  if (state.name === 'signedOut') {
+    return (
+      <Layout section={t('me.title')}>
+        <UserSignIn
+          notice={state.notice ?? null}
+          onSignedIn={(me) => setState({ name: 'signedIn', me })}
+          onMustChange={(upn, reason) => setState({ name: 'mustChange', upn, reason })}
+        />
+      </Layout>
+    );
+  }
+  if (state.name === 'mustChange') {
+    return (
+      <Layout section={t('me.title')}>
+        <MustChangePassword
+          upn={state.upn}
+          reason={state.reason}
+          onChanged={() => setState({ name: 'signedOut', notice: 'me.mustChange.done' })}
+          onCancel={() => setState({ name: 'signedOut' })}
+        />
+      </Layout>
+    );
+  }
+  const { me } = state;
+  const current = pages.find(([id]) => path === `/myaccount/${id}` && id !== '')?.[0] ?? '';
+  const signOut = async () => {
+    await meApi('/me/sign-out', { method: 'POST' }).catch(() => undefined);
+    setState({ name: 'signedOut' });
+  };
+  return (
+    <Layout
+      section={t('me.title')}
+      wide
+      actions={
+        <>
+          <span className="muted">{me.userPrincipalName}</span>
+          <Button variant="secondary" onClick={() => void signOut()}>
+            {t('common.signOut')}
+          </Button>
+        </>
+      }
+    >
+      <div className="admin-grid">
+        <nav aria-label={t('me.title')} className="side-nav">
+          <ul>
+            {pages.map(([id, label]) => (
+              <li key={id}>
+                <a
+                  href={`/myaccount/${id}`}
+                  aria-current={current === id ? 'page' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(`/myaccount/${id}`);
+                  }}
+                >
+                  {t(label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="blade">
+          {current === '' ? (
+            <OverviewPage me={me} onRegister={() => navigate('/myaccount/security')} />
+          ) : null}
+          {current === 'password' ? <ChangePasswordPage /> : null}
+          {current === 'security' ? <SecurityInfoPage me={me} onChanged={refresh} /> : null}
+        </div>
+      </div>
+    </Layout>
+  );
+}
