@@ -86,6 +86,36 @@ describe('My Account end to end: cloud + agent + lab DC + SMTP, all real process
     secrets.push(...again.secrets);
   });
 
+  test("the live check shows the user's own AD policy: the PSO for its members, else the domain's", async () => {
+    // The lab domain has fine-grained policies, so the domain policy is not everyone's: the
+    // cloud asks an agent for each user's resultant policy.
+    const rulesOf = async (group?: 'minAgeZero') => {
+      const user = await syncedLabUser(lab, system, group ? { group } : {});
+      secrets.push(user.account.password);
+      const browser = new MyAccountClient(system.nodes[0]!.url);
+      assert.equal(
+        (await browser.signIn(user.account.userPrincipalName, user.account.password)).status,
+        200,
+      );
+      secrets.push(...browser.secrets);
+      const check = await browser.post('/api/v1/me/password/check', { password: newPassword() });
+      assert.equal(check.status, 200, JSON.stringify(check.json));
+      return new Map(
+        check.json.items
+          .filter((item: { origin: string }) => item.origin === 'directory')
+          .map((item: { rule: string; status: string; params: object }) => [item.rule, item]),
+      ) as Map<string, { status: string; params: Record<string, unknown> }>;
+    };
+    // Domain policy (Samba's default): a password set a moment ago is a day too young.
+    const domain = await rulesOf();
+    assert.equal(domain.get('min_age')?.status, 'fail');
+    assert.equal(domain.get('complexity')?.status, 'pass');
+    // The "Min Age Zero" PSO: no minimum age for its members.
+    const pso = await rulesOf('minAgeZero');
+    assert.notEqual(pso.get('min_age')?.status, 'fail');
+    assert.equal(pso.get('complexity')?.status, 'pass');
+  });
+
   test('a wrong password is invalid_credentials, answered as for an unknown user', async () => {
     const user = await syncedLabUser(lab, system);
     secrets.push(user.account.password);

@@ -201,4 +201,19 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     const unlock = await operation('unlock', user.sAMAccountName, {});
     assert.deepEqual(await executor.execute(unlock), { code: 'applied' });
   });
+
+  test("read_policy answers the user's resultant policy, claims nothing and writes nothing", async () => {
+    const member = await lab.newUser({ group: 'minAgeZero' });
+    const plain = await lab.newUser();
+    const { executor, claims } = setup();
+    const pso = await executor.execute(await operation('read_policy', member.sAMAccountName, {}));
+    assert.equal(pso?.code, 'user_policy');
+    assert.equal(pso.code === 'user_policy' && pso.policy.minAgeSeconds, 0);
+    assert.equal(pso.code === 'user_policy' && pso.policy.minLength, 7);
+    const domain = await executor.execute(await operation('read_policy', plain.sAMAccountName, {}));
+    assert.equal(domain?.code === 'user_policy' && domain.policy.minAgeSeconds, 86_400);
+    assert.equal(claims.length, 0, 'a read is never claimed');
+    const missing = await executor.execute(await operation('read_policy', 'nobody-here-42', {}));
+    assert.equal(missing?.code, 'user_not_found');
+  });
 });

@@ -20,6 +20,7 @@ import { AgentGateway } from './relay/agent-gateway.js';
 import { AgentSessions } from './relay/agent-sessions.js';
 import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
 import { OperationRelay } from './relay/operation-relay.js';
+import { UserDirectoryPolicies } from './relay/user-directory-policy.js';
 import { PostgresBus } from './relay/postgres-bus.js';
 import { LocalBus, type RelayBus } from './relay/relay-bus.js';
 import { createMailer, createSmsGateway } from './notify/transports.js';
@@ -127,6 +128,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       userSessions: new UserSessions(store.db, clock, random, config.userSessionMinutes),
       pendingRegistrations: new PendingRegistrations(store.db, clock, box),
       relay,
+      directoryPolicies: new UserDirectoryPolicies({
+        db: store.db,
+        clock,
+        relay,
+        agentStaleMs: config.agentHeartbeatSeconds * 3000,
+      }),
       bus,
       nodeId,
       cloudSigningKey: signingKey.publicJwk,

@@ -20,6 +20,12 @@ const outcomeEntries = {
     message: 'Your password was changed.',
     operatorHint: 'The directory accepted the operation.',
   },
+  user_policy: {
+    kind: 'outcome',
+    httpStatus: 200,
+    message: 'These are the password rules of your account.',
+    operatorHint: 'An agent read the policy that applies to the user (not an error).',
+  },
   policy_violation: {
     kind: 'outcome',
     httpStatus: 422,

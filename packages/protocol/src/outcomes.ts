@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { directoryPolicySchema } from './directory-policy.js';
 import { ruleViolationSchema } from './password-rules.js';
 
 /**
@@ -10,6 +11,8 @@ const detail = z.string().max(2000).optional();
 
 export const outcomeSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('applied') }),
+  /** The answer to `read_policy`: the policy AD applies to this user. */
+  z.object({ code: z.literal('user_policy'), policy: directoryPolicySchema }),
   z.object({
     code: z.literal('policy_violation'),
     rules: z.array(ruleViolationSchema).min(1),

@@ -138,6 +138,10 @@ export class OperationExecutor {
             operation.target,
             need(secrets.currentPassword, 'password'),
           );
+        case 'read_policy': {
+          const found = await connector.effectivePolicy(operation.target);
+          return found.ok ? { code: 'user_policy', policy: found.policy } : found.outcome;
+        }
       }
     } catch (error) {
       if (error instanceof EnvelopeError)

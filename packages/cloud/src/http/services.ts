@@ -7,6 +7,7 @@ import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
 import type { JWK } from 'jose';
 import type { OperationRelay } from '../relay/operation-relay.js';
+import type { UserDirectoryPolicies } from '../relay/user-directory-policy.js';
 import type { RelayBus } from '../relay/relay-bus.js';
 import type { Mailer } from '../notify/mailer.js';
 import type { SmsGateway } from '../notify/sms-gateway.js';
@@ -39,6 +40,8 @@ export interface Services {
   readonly defaultTenantId: string;
   /** Hands password operations of synced users to the tenant's agents. */
   readonly relay: OperationRelay;
+  /** The password policy AD applies to a synced user (read through an agent when needed). */
+  readonly directoryPolicies: UserDirectoryPolicies;
   readonly bus: RelayBus;
   readonly nodeId: string;
   /** The public key agents verify operations with (given to them at enrollment). */

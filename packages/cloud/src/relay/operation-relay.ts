@@ -32,6 +32,8 @@ export interface RelayRequest {
    * and a refusal cancels it.
    */
   readonly precheck?: () => Promise<Outcome | undefined>;
+  /** A shorter wait than the relay's default (reads a user waits for while typing). */
+  readonly timeoutMs?: number;
 }
 
 export interface RelayResult {
@@ -114,7 +116,7 @@ export class OperationRelay {
       return { operationId, agentId: undefined, outcome: refusal ?? pick.outcome };
     }
 
-    const expiresAt = new Date(now.getTime() + timeoutMs);
+    const expiresAt = new Date(now.getTime() + (request.timeoutMs ?? timeoutMs));
     await db
       .insertInto('operations')
       .values({

@@ -3,7 +3,6 @@ import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Services } from '../http/services.js';
 import type { UserRow } from '../store/tables.js';
-import { reportedDomainPolicy } from './agent-store.js';
 
 export interface WritebackRequest {
   readonly kind: Exclude<OperationKind, 'verify_credentials'> | 'verify_credentials';
@@ -83,9 +82,10 @@ export async function writeback(
 }
 
 /**
- * The rules the cloud knows: its own policy always; the directory's policy too when the
- * agents report that no fine-grained policy exists (else a user's PSO might be looser
- * than the domain's, and only AD knows which applies).
+ * The rules the cloud knows: its own policy always; the directory's too when it is known
+ * without a round trip — the domain policy when no fine-grained policy exists, or the
+ * user's PSO a portal just read (else a PSO might be looser than the domain's, and only AD
+ * knows which applies).
  */
 async function precheck(
   services: Services,
@@ -93,11 +93,9 @@ async function precheck(
   password: Secret,
 ): Promise<Outcome | undefined> {
   const now = services.clock.now();
-  const directory = await reportedDomainPolicy(
-    services.db,
-    request.user.tenant_id,
-    new Date(now.getTime() - services.config.agentHeartbeatSeconds * 3000),
-  );
+  // What is known without asking an agent (the domain policy, or this user's PSO when a
+  // portal read it moments ago): AD stays the judge of the rest.
+  const directory = await services.directoryPolicies.forUser(request.user, { ask: false });
   const evaluation = evaluatePassword({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),

@@ -8,7 +8,6 @@ import {
 } from '@ferry/policy';
 import type { PasswordRuleCode, Secret } from '@ferry/protocol';
 import type { Services } from '../http/services.js';
-import { reportedDomainPolicy } from '../relay/agent-store.js';
 import type { UserRow } from '../store/tables.js';
 
 export interface PolicyItemView {
@@ -21,8 +20,9 @@ export interface PolicyItemView {
 
 /**
  * A candidate password against the rules of this user, for a self-service reset: the
- * cloud's policy, plus the directory's (as the agents report it) for a synced user, with
- * the user's names and password dates (minimum age).
+ * cloud's policy, plus for a synced user the policy AD applies to them (their PSO, read
+ * through an agent when the domain has fine-grained policies), with the user's names and
+ * password dates (minimum age).
  */
 export async function evaluateForReset(
   services: Services,
@@ -30,14 +30,7 @@ export async function evaluateForReset(
   password: Secret,
 ): Promise<PasswordEvaluation> {
   const now = services.clock.now();
-  const directory =
-    user.source === 'synced'
-      ? await reportedDomainPolicy(
-          services.db,
-          user.tenant_id,
-          new Date(now.getTime() - services.config.agentHeartbeatSeconds * 3000),
-        )
-      : undefined;
+  const directory = await services.directoryPolicies.forUser(user, { ask: true });
   return evaluatePassword({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),

@@ -8,6 +8,8 @@ export const operationKinds = [
   'admin_reset',
   'unlock',
   'verify_credentials',
+  /** Reads the password policy that applies to the user (the resultant PSO); writes nothing. */
+  'read_policy',
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -20,6 +22,7 @@ export const operationSecretNeeds: Readonly<
   admin_reset: { newPassword: true, currentPassword: false },
   unlock: { newPassword: false, currentPassword: false },
   verify_credentials: { newPassword: false, currentPassword: true },
+  read_policy: { newPassword: false, currentPassword: false },
 };
 
 /**

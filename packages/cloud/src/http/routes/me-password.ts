@@ -9,7 +9,6 @@ import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { changeOwnPassword } from '../../me/change-own-password.js';
 import { notifyInBackground, notifyPasswordChanged } from '../../notify/notifications.js';
-import { reportedDomainPolicy } from '../../relay/agent-store.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import { currentUser, requireUser } from '../authenticate-user.js';
 import { credentialRoutesPerMinute } from '../rate-limits.js';
@@ -80,14 +79,7 @@ export function mePasswordRoutes(app: ZodApp, services: Services): void {
     async (request) => {
       const { user } = currentUser(request);
       const now = services.clock.now();
-      const directory =
-        user.source === 'synced'
-          ? await reportedDomainPolicy(
-              services.db,
-              user.tenant_id,
-              new Date(now.getTime() - services.config.agentHeartbeatSeconds * 3000),
-            )
-          : undefined;
+      const directory = await services.directoryPolicies.forUser(user, { ask: true });
       const evaluation = evaluatePassword({
         password: Secret.of(request.body.password),
         policy: effectivePolicy(defaultCloudPolicy, directory),
