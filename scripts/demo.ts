@@ -1,11 +1,13 @@
 // `npm run demo`: the lab AD, the cloud on embedded defaults, an enrolled agent with password
-// writeback and sync on (the Staff OU's users reach the cloud directory through it); prints
-// where everything is; Ctrl-C stops all of it.
+// writeback and sync on (the Staff OU's users reach the cloud directory through it), a demo
+// mailbox (a local SMTP server whose mail is printed here), SSPR on for everyone with email
+// codes; prints where everything is; Ctrl-C stops all of it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isEnrolled, statePaths } from '@ferry/agent';
 import { labDown, labUp, type LabState } from '@ferry/lab';
+import { MailCatcher } from '../test/support/mail-catcher.js';
 import { Api } from './support/api.js';
 import { repoRoot, startProcess, type RunningProcess } from './support/processes.js';
 
@@ -16,6 +18,7 @@ const agentDir = path.join(demoDir, 'agent');
 const adminEmail = 'admin@corp.example.test';
 const demoUsers = ['alice', 'bob', 'carol', 'dave', 'erin', 'tom'];
 const running: RunningProcess[] = [];
+let mailbox: MailCatcher | undefined;
 
 function secretFile(name: string, make: () => string): string {
   const file = path.join(demoDir, name);
@@ -27,7 +30,15 @@ async function main(): Promise<void> {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   const lab = await labUp(log);
   const port = process.env['FERRY_PORT'] ?? '8080';
-  const cloudEnv = { FERRY_DATA_DIR: cloudDir, FERRY_PORT: port, FERRY_LOG_LEVEL: 'warn' };
+  mailbox = await MailCatcher.start();
+  printMail(mailbox);
+  const cloudEnv = {
+    FERRY_DATA_DIR: cloudDir,
+    FERRY_PORT: port,
+    FERRY_LOG_LEVEL: 'warn',
+    FERRY_SMTP_URL: mailbox.url,
+    FERRY_MAIL_FROM: 'ferry-demo@corp.example.test',
+  };
   const adminPassword = secretFile(
     'admin-password',
     () => `Demo-${randomBytes(9).toString('base64url')}!`,
@@ -68,6 +79,7 @@ async function main(): Promise<void> {
   running.push(agent);
   await agent.waitFor(/agent channel: online/);
   await agent.waitFor(/sync: (full import done|leading)/);
+  await seedPortals(api, lab);
   printSummary(url!, adminPassword, lab);
 }
 
@@ -95,6 +107,51 @@ async function ensureAdmin(api: Api, env: Record<string, string>, password: stri
   await api.signIn(adminEmail, password);
 }
 
+/**
+ * SSPR on for everyone with one email code, writeback and unlock on, and an email method for
+ * the demo users (their lab address) once the sync has brought them in.
+ */
+async function seedPortals(api: Api, lab: LabState): Promise<void> {
+  const settings = (await api.get('/api/v1/settings/password-reset')).json;
+  await api.put('/api/v1/settings/password-reset', {
+    ...settings,
+    ssprEnabled: 'all',
+    methodsRequired: 1,
+    methodsAllowed: ['email', 'totp', 'security_questions'],
+    onPremises: { writebackEnabled: true, unlockWithoutResetEnabled: true },
+  });
+  for (const name of demoUsers) {
+    const upn = lab.users[name]!.userPrincipalName;
+    const found = await waitForUser(api, upn);
+    if (found) await api.put(`/api/v1/users/${found}/methods/email`, { address: upn });
+  }
+}
+
+async function waitForUser(api: Api, upn: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const { json } = await api.get(`/api/v1/users?search=${encodeURIComponent(upn)}`);
+    const user = (json.users as Array<{ id: string; upn: string }> | undefined)?.find(
+      (candidate) => candidate.upn.toLowerCase() === upn.toLowerCase(),
+    );
+    if (user) return user.id;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
+/** The demo mailbox: every mail the cloud sends is printed here (codes included: it is a demo). */
+function printMail(mailbox: MailCatcher): void {
+  let shown = 0;
+  setInterval(() => {
+    for (const mail of mailbox.messages.slice(shown)) {
+      console.log(
+        `\n[demo mailbox] to ${mail.to.join(', ')}: ${mail.subject}\n${mail.text.trim()}\n`,
+      );
+    }
+    shown = mailbox.messages.length;
+  }, 500).unref();
+}
+
 function printSummary(url: string, adminPassword: string, lab: LabState): void {
   const users = demoUsers.map(
     (name) => `    ${lab.users[name]!.userPrincipalName.padEnd(30)} ${lab.users[name]!.password}`,
@@ -103,15 +160,18 @@ function printSummary(url: string, adminPassword: string, lab: LabState): void {
     [
       '',
       'Ferry demo is running (Ctrl-C stops the cloud, the agent and the lab AD).',
-      `  cloud          ${url}   (API: ${url}/api/v1, OpenAPI: ${url}/api/openapi.json)`,
+      `  reset portal   ${url}/sspr       (forgot password: codes arrive in the demo mailbox below)`,
+      `  My Account     ${url}/myaccount  (sign in as a demo user: pass-through to AD)`,
+      `  Admin center   ${url}/admin`,
+      `  cloud API      ${url}/api/v1  (OpenAPI: ${url}/api/openapi.json)`,
       `  admin          ${adminEmail} / ${adminPassword}`,
       `  lab AD         ${lab.ldapsUrl}  ${lab.realm}, CA ${lab.caFile}`,
       '  demo users (lab passwords; alice, bob: ordinary; carol: disabled; dave: cannot change;',
       '             erin: must change; tom: protected admin)',
       ...users,
       '',
-      '  try: sign in as the admin (POST /api/v1/auth/sign-in), list agents (GET /api/v1/agents),',
-      '       reset alice (POST /api/v1/users/{id}/password) — AD answers through the agent.',
+      "  try: reset alice's password at /sspr (the code comes to the demo mailbox), then sign in",
+      '       as alice at /myaccount; or sign in as erin (must change) and see where it leads.',
       '',
     ].join('\n'),
   );
@@ -120,6 +180,7 @@ function printSummary(url: string, adminPassword: string, lab: LabState): void {
 async function shutdown(): Promise<void> {
   log('stopping');
   for (const child of running.reverse()) await child.stop();
+  await mailbox?.stop();
   await labDown(log);
   process.exit(0);
 }

@@ -14,16 +14,26 @@ export interface SessionRecord {
   readonly tenantId: string;
   readonly userId: string;
   readonly csrfHash: string;
+  /** When the holder last proved their password for this session (sign-in or change). */
+  readonly createdAt: string;
   readonly expiresAt: string;
 }
 
-/** Admin sessions: the cookie holds a random id, the store holds only its SHA-256. */
+/** The tables that hold sessions; they have the same columns. */
+export type SessionTable = 'admin_sessions' | 'user_sessions';
+
+/**
+ * Cookie sessions: the cookie holds a random id, the store only its SHA-256, with a CSRF
+ * token's hash. Admin and My Account sessions live in separate tables, so an end-user cookie
+ * can never reach an admin route.
+ */
 export class Sessions {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly clock: Clock,
+    protected readonly db: Kysely<Database>,
+    protected readonly clock: Clock,
     private readonly random: Random,
     private readonly lifetimeMinutes: number,
+    protected readonly table: SessionTable = 'admin_sessions',
   ) {}
 
   async issue(tenantId: string, userId: string): Promise<IssuedSession> {
@@ -32,7 +42,7 @@ export class Sessions {
     const now = this.clock.now();
     const expiresAt = addMinutes(now, this.lifetimeMinutes);
     await this.db
-      .insertInto('admin_sessions')
+      .insertInto(this.table)
       .values({
         id_hash: hashToken(sessionId),
         tenant_id: tenantId,
@@ -48,8 +58,8 @@ export class Sessions {
   /** The live session for this cookie value, or undefined when unknown or expired. */
   async resolve(sessionId: Secret): Promise<SessionRecord | undefined> {
     const row = await this.db
-      .selectFrom('admin_sessions')
-      .select(['tenant_id', 'user_id', 'csrf_hash', 'expires_at'])
+      .selectFrom(this.table)
+      .select(['tenant_id', 'user_id', 'csrf_hash', 'created_at', 'expires_at'])
       .where('id_hash', '=', hashToken(sessionId))
       .executeTakeFirst();
     if (!row || row.expires_at <= this.clock.now().toISOString()) return undefined;
@@ -57,6 +67,7 @@ export class Sessions {
       tenantId: row.tenant_id,
       userId: row.user_id,
       csrfHash: row.csrf_hash,
+      createdAt: row.created_at,
       expiresAt: row.expires_at,
     };
   }
@@ -66,16 +77,13 @@ export class Sessions {
   }
 
   async revoke(sessionId: Secret): Promise<void> {
-    await this.db
-      .deleteFrom('admin_sessions')
-      .where('id_hash', '=', hashToken(sessionId))
-      .execute();
+    await this.db.deleteFrom(this.table).where('id_hash', '=', hashToken(sessionId)).execute();
   }
 
   /** Drops expired rows; called opportunistically at sign-in. */
   async purgeExpired(): Promise<void> {
     await this.db
-      .deleteFrom('admin_sessions')
+      .deleteFrom(this.table)
       .where('expires_at', '<=', this.clock.now().toISOString())
       .execute();
   }

@@ -4,7 +4,12 @@ import { findUser } from '../directory/users.js';
 import type { UserSessionRecord } from '../me/user-sessions.js';
 import type { UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
-import { CSRF_HEADER } from './cookies.js';
+import {
+  clearSessionCookies,
+  CSRF_HEADER,
+  setSessionCookies,
+  type CookieNames,
+} from './cookies.js';
 import type { Services } from './services.js';
 
 export const USER_SESSION_COOKIE = 'ferry_user';
@@ -66,9 +71,7 @@ export async function authenticateUser(
   return { user, session, sessionId };
 }
 
-function secure(request: FastifyRequest, publicUrl: string | undefined): boolean {
-  return request.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false);
-}
+const USER_COOKIES: CookieNames = { session: USER_SESSION_COOKIE, csrf: USER_CSRF_COOKIE };
 
 export function setUserSessionCookies(
   request: FastifyRequest,
@@ -76,17 +79,9 @@ export function setUserSessionCookies(
   session: { sessionId: Secret; csrfToken: Secret; expiresAt: Date },
   publicUrl: string | undefined,
 ): void {
-  const common = {
-    path: '/',
-    sameSite: 'strict',
-    secure: secure(request, publicUrl),
-    expires: session.expiresAt,
-  } as const;
-  reply.setCookie(USER_SESSION_COOKIE, session.sessionId.reveal(), { ...common, httpOnly: true });
-  reply.setCookie(USER_CSRF_COOKIE, session.csrfToken.reveal(), { ...common, httpOnly: false });
+  setSessionCookies(request, reply, session, publicUrl, USER_COOKIES);
 }
 
 export function clearUserSessionCookies(reply: FastifyReply): void {
-  reply.clearCookie(USER_SESSION_COOKIE, { path: '/' });
-  reply.clearCookie(USER_CSRF_COOKIE, { path: '/' });
+  clearSessionCookies(reply, USER_COOKIES);
 }

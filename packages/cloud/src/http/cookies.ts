@@ -5,6 +5,13 @@ export const SESSION_COOKIE = 'ferry_session';
 export const CSRF_COOKIE = 'ferry_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** A session cookie and its readable CSRF twin (admin and My Account have their own pair). */
+export interface CookieNames {
+  readonly session: string;
+  readonly csrf: string;
+}
+export const ADMIN_COOKIES: CookieNames = { session: SESSION_COOKIE, csrf: CSRF_COOKIE };
+
 function secure(request: FastifyRequest, publicUrl: string | undefined): boolean {
   return request.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false);
 }
@@ -18,6 +25,7 @@ export function setSessionCookies(
   reply: FastifyReply,
   session: { sessionId: Secret; csrfToken: Secret; expiresAt: Date },
   publicUrl: string | undefined,
+  names: CookieNames = ADMIN_COOKIES,
 ): void {
   const common = {
     path: '/',
@@ -25,11 +33,11 @@ export function setSessionCookies(
     secure: secure(request, publicUrl),
     expires: session.expiresAt,
   } as const;
-  reply.setCookie(SESSION_COOKIE, session.sessionId.reveal(), { ...common, httpOnly: true });
-  reply.setCookie(CSRF_COOKIE, session.csrfToken.reveal(), { ...common, httpOnly: false });
+  reply.setCookie(names.session, session.sessionId.reveal(), { ...common, httpOnly: true });
+  reply.setCookie(names.csrf, session.csrfToken.reveal(), { ...common, httpOnly: false });
 }
 
-export function clearSessionCookies(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
-  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+export function clearSessionCookies(reply: FastifyReply, names: CookieNames = ADMIN_COOKIES): void {
+  reply.clearCookie(names.session, { path: '/' });
+  reply.clearCookie(names.csrf, { path: '/' });
 }

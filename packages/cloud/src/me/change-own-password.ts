@@ -12,8 +12,9 @@ export interface ChangeResult {
 }
 
 /**
- * A signed-in user changes their password by proving the current one: AD checks it (with
- * history and minimum age) for a synced user, the Argon2id hash for a cloud-only user.
+ * A user changes their password by proving the current one (My Account, or the change
+ * screen before sign-in): AD checks it (with history and minimum age) for a synced user, the
+ * Argon2id hash for a cloud-only user.
  */
 export async function changeOwnPassword(
   services: Services,
@@ -47,6 +48,7 @@ async function changeCloudPassword(
   if (!user.password_hash || !(await verifyPassword(user.password_hash, current))) {
     return { code: 'wrong_current_password' };
   }
+  if (user.enabled !== 1) return { code: 'account_disabled' };
   const evaluation = evaluatePassword({
     password: next,
     policy: effectivePolicy(defaultCloudPolicy),

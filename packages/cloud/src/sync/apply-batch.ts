@@ -258,6 +258,8 @@ async function removeUsers(
     'role_assignments',
     'verification_methods',
     'admin_sessions',
+    // user_sessions and pending registrations follow by foreign key (ON DELETE CASCADE).
+    'totp_steps',
   ] as const) {
     await trx
       .deleteFrom(table)

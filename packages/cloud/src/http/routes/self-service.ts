@@ -1,12 +1,10 @@
-import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
 import { Secret, type Outcome } from '@ferry/protocol';
 import { z } from 'zod';
 import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
-import { findUserByUpn, setCloudPassword } from '../../directory/users.js';
+import { findUserByUpn } from '../../directory/users.js';
+import { changeOwnPassword } from '../../me/change-own-password.js';
 import { notifyInBackground, notifyPasswordChanged } from '../../notify/notifications.js';
 import { outcomeError } from '../../relay/outcome-error.js';
-import { writeback } from '../../relay/password-writeback.js';
-import type { UserRow } from '../../store/tables.js';
 import { upn } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
@@ -44,20 +42,9 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
       const user = await findUserByUpn(services.db, tenantId, request.body.userPrincipalName);
       const current = Secret.of(request.body.currentPassword);
       const next = Secret.of(request.body.newPassword);
-      const { outcome, operationId } =
-        user?.source === 'synced'
-          ? await writeback(services, {
-              kind: 'change',
-              user,
-              currentPassword: current,
-              newPassword: next,
-              selfService: true,
-              requestedBy: user.id,
-            })
-          : {
-              outcome: await changeCloudPassword(services, user, current, next),
-              operationId: undefined,
-            };
+      const { outcome, operationId } = user
+        ? await changeOwnPassword(services, user, current, next)
+        : { outcome: await unknownAccount(current), operationId: undefined };
       await services.audit.record({
         tenantId,
         actor: {
@@ -79,23 +66,8 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
   );
 }
 
-async function changeCloudPassword(
-  services: Services,
-  user: UserRow | undefined,
-  current: Secret,
-  next: Secret,
-): Promise<Outcome> {
-  const matches = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), current);
-  if (!user || !matches) return { code: 'wrong_current_password' };
-  if (user.enabled !== 1) return { code: 'account_disabled' };
-  const evaluation = evaluatePassword({
-    password: next,
-    policy: effectivePolicy(defaultCloudPolicy),
-    user: { displayName: user.display_name },
-    operation: 'change',
-    now: services.clock.now(),
-  });
-  if (!evaluation.ok) return { code: 'policy_violation', rules: toViolations(evaluation) };
-  await setCloudPassword(services.db, services.clock, user.tenant_id, user.id, next);
-  return { code: 'applied' };
+/** An unknown account costs the same hash check and answers as a wrong password. */
+async function unknownAccount(current: Secret): Promise<Outcome> {
+  await verifyPassword(await dummyPasswordHash(), current);
+  return { code: 'wrong_current_password' };
 }
