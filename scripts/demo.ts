@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isEnrolled, statePaths } from '@ferry/agent';
-import { labDown, labUp, type LabState } from '@ferry/lab';
+import { addMember, labClient, labDown, labUp, type LabState } from '@ferry/lab';
 import { MailCatcher } from '../test/support/mail-catcher.js';
 import { Api } from './support/api.js';
 import { repoRoot, startProcess, type RunningProcess } from './support/processes.js';
@@ -120,6 +120,16 @@ async function seedPortals(api: Api, lab: LabState): Promise<void> {
     methodsAllowed: ['email', 'totp', 'security_questions'],
     onPremises: { writebackEnabled: true, unlockWithoutResetEnabled: true },
   });
+  // Bob is in the lab's "minimum age 0" fine-grained policy, so he can reset at once; alice
+  // meets the domain's 1-day minimum age (Step 4 of the Entra writeback guide) and hears when
+  // her reset will pass.
+  const admin = labClient(lab.ldapsUrl, lab.caFile);
+  try {
+    await admin.bind(lab.admin.dn, lab.admin.password);
+    await addMember(admin, lab.groups.minAgeZero, lab.users['bob']!.dn);
+  } finally {
+    await admin.unbind();
+  }
   for (const name of demoUsers) {
     const upn = lab.users[name]!.userPrincipalName;
     const found = await waitForUser(api, upn);
@@ -170,8 +180,9 @@ function printSummary(url: string, adminPassword: string, lab: LabState): void {
       '             erin: must change; tom: protected admin)',
       ...users,
       '',
-      "  try: reset alice's password at /sspr (the code comes to the demo mailbox), then sign in",
-      '       as alice at /myaccount; or sign in as erin (must change) and see where it leads.',
+      "  try: reset bob's password at /sspr (the code comes to the demo mailbox), then sign in as",
+      "       bob at /myaccount; try alice too (AD's 1-day minimum age: Ferry says when it passes);",
+      '       sign in as erin (must change at next logon) and see where it leads.',
       '',
     ].join('\n'),
   );
