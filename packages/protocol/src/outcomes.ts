@@ -11,8 +11,15 @@ const detail = z.string().max(2000).optional();
 
 export const outcomeSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('applied') }),
-  /** The answer to `read_policy`: the policy AD applies to this user. */
-  z.object({ code: z.literal('user_policy'), policy: directoryPolicySchema }),
+  /**
+   * The answer to `read_policy`: the policy AD applies to this user, and the account states
+   * that refuse a reset whatever the password (so they can be said first).
+   */
+  z.object({
+    code: z.literal('user_policy'),
+    policy: directoryPolicySchema,
+    account: z.object({ enabled: z.boolean(), protected: z.boolean() }).optional(),
+  }),
   z.object({
     code: z.literal('policy_violation'),
     rules: z.array(ruleViolationSchema).min(1),

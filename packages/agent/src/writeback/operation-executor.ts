@@ -140,7 +140,13 @@ export class OperationExecutor {
           );
         case 'read_policy': {
           const found = await connector.effectivePolicy(operation.target);
-          return found.ok ? { code: 'user_policy', policy: found.policy } : found.outcome;
+          if (!found.ok) return found.outcome;
+          const { enabled, protected: isProtected } = found.user;
+          return {
+            code: 'user_policy',
+            policy: found.policy,
+            account: { enabled, protected: isProtected },
+          };
         }
       }
     } catch (error) {

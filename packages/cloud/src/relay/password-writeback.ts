@@ -22,6 +22,7 @@ export interface WritebackResult {
 }
 
 const WRITES = new Set<OperationKind>(['sspr_reset', 'admin_reset', 'change', 'unlock']);
+const RESETS = new Set<OperationKind>(['sspr_reset', 'admin_reset']);
 
 /**
  * A password operation on a synced user: the tenant's gates, then the agent through the
@@ -95,7 +96,13 @@ async function precheck(
   const now = services.clock.now();
   // What is known without asking an agent (the domain policy, or this user's PSO when a
   // portal read it moments ago): AD stays the judge of the rest.
-  const directory = await services.directoryPolicies.forUser(request.user, { ask: false });
+  const facts = await services.directoryPolicies.facts(request.user, { ask: false });
+  // An account AD refuses whatever the password is said first, as the agent would.
+  if (facts.account?.protected && RESETS.has(request.kind)) return { code: 'protected_account' };
+  if (facts.account?.enabled === false && request.kind === 'sspr_reset') {
+    return { code: 'account_disabled' };
+  }
+  const directory = facts.policy;
   const evaluation = evaluatePassword({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),

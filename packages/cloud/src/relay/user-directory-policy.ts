@@ -13,14 +13,23 @@ const READ_TIMEOUT_MS = 5_000;
 
 /**
  * The password policy AD applies to a synced user, so the portals show the user's real rules
- * before they submit. When the agents report no fine-grained policy in the domain it is the
- * domain policy they report (no round trip); otherwise an agent reads the user's resultant
- * PSO (`read_policy`), and the answer is reused for a minute.
+ * before they submit: an agent reads the user's resultant policy and account state
+ * (`read_policy`), reused for a minute; without a read, the domain policy the agents report
+ * when the domain has no fine-grained policy.
  */
+/** What the cloud knows of a synced user's AD side without a write. */
+export interface UserDirectoryFacts {
+  readonly policy: DirectoryPolicy | undefined;
+  /** Known when an agent read the user (a portal's live check did, in the last minute). */
+  readonly account: { readonly enabled: boolean; readonly protected: boolean } | undefined;
+}
+
+const NOTHING_KNOWN: UserDirectoryFacts = { policy: undefined, account: undefined };
+
 export class UserDirectoryPolicies {
   readonly #cache = new Map<
     string,
-    { readonly policy: DirectoryPolicy; readonly readAt: number }
+    { readonly facts: UserDirectoryFacts; readonly readAt: number }
   >();
 
   constructor(
@@ -32,35 +41,45 @@ export class UserDirectoryPolicies {
     },
   ) {}
 
-  /**
-   * The user's directory policy; undefined for a cloud-only user or when nobody can say.
-   * `ask: false` never waits for an agent (a writeback's own check: AD judges anyway).
-   */
+  /** The user's directory policy; undefined for a cloud-only user or when nobody can say. */
   async forUser(user: UserRow, options: { ask: boolean }): Promise<DirectoryPolicy | undefined> {
-    if (user.source !== 'synced' || !user.source_anchor) return undefined;
+    return (await this.facts(user, options)).policy;
+  }
+
+  /**
+   * The user's policy and account state: a read from the last minute; else, with `ask`, a
+   * fresh read through an agent; else the domain policy when the agents report no
+   * fine-grained policy. `ask: false` never waits for an agent (a writeback's own check: AD
+   * judges anyway).
+   */
+  async facts(user: UserRow, options: { ask: boolean }): Promise<UserDirectoryFacts> {
+    if (user.source !== 'synced' || !user.source_anchor) return NOTHING_KNOWN;
     const { db, clock, relay, agentStaleMs } = this.deps;
     const now = clock.now().getTime();
+    const key = `${user.tenant_id}:${user.source_anchor}`;
+    const cached = this.#cache.get(key);
+    if (cached && now - cached.readAt < CACHE_MS) return cached.facts;
     const agents = await onlineAgents(db, user.tenant_id, new Date(now - agentStaleMs));
+    if (options.ask && agents.length > 0) {
+      const { outcome } = await relay.submit({
+        tenantId: user.tenant_id,
+        kind: 'read_policy',
+        target: { by: 'objectGUID', value: user.source_anchor },
+        secrets: {},
+        timeoutMs: READ_TIMEOUT_MS,
+      });
+      if (outcome.code === 'user_policy') {
+        const facts = { policy: outcome.policy, account: outcome.account };
+        this.#cache.delete(key);
+        this.#cache.set(key, { facts, readAt: now });
+        // Oldest first in a Map: drop it when full.
+        if (this.#cache.size > CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+        return facts;
+      }
+    }
     const domainWide = agents
       .map((agent) => agent.status)
       .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;
-    if (domainWide) return domainWide;
-    const key = `${user.tenant_id}:${user.source_anchor}`;
-    const cached = this.#cache.get(key);
-    if (cached && now - cached.readAt < CACHE_MS) return cached.policy;
-    if (!options.ask || agents.length === 0) return undefined;
-    const { outcome } = await relay.submit({
-      tenantId: user.tenant_id,
-      kind: 'read_policy',
-      target: { by: 'objectGUID', value: user.source_anchor },
-      secrets: {},
-      timeoutMs: READ_TIMEOUT_MS,
-    });
-    if (outcome.code !== 'user_policy') return undefined;
-    this.#cache.delete(key);
-    this.#cache.set(key, { policy: outcome.policy, readAt: now });
-    // Oldest first in a Map: drop it when full.
-    if (this.#cache.size > CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
-    return outcome.policy;
+    return { policy: domainWide, account: undefined };
   }
 }
