@@ -66,8 +66,9 @@ export async function authenticateUser(
   const user = await findUser(services.db, session.tenantId, session.userId);
   if (!user || user.enabled !== 1) return undefined;
   // A password set after sign-in (an admin reset, a reset, a change made elsewhere, AD's
-  // value brought by sync) ends the sessions opened with the old one.
-  if (user.password_last_set_at && session.createdAt < user.password_last_set_at) return undefined;
+  // value brought by sync) ends the sessions opened with the old one; so does "must change at
+  // next logon" (no date: an admin's recovery reset must end an intruder's session too).
+  if (!user.password_last_set_at || session.createdAt < user.password_last_set_at) return undefined;
   return { user, session, sessionId };
 }
 

@@ -4,6 +4,7 @@ import { verifyPassword } from '../crypto/password-hash.js';
 import { setCloudPassword } from '../directory/users.js';
 import type { Services } from '../http/services.js';
 import { writeback } from '../relay/password-writeback.js';
+import { GuessGuard, type AttemptSource } from '../auth/guess-guard.js';
 import type { UserRow } from '../store/tables.js';
 
 export interface ChangeResult {
@@ -21,22 +22,30 @@ export async function changeOwnPassword(
   user: UserRow,
   current: Secret,
   next: Secret,
+  source: AttemptSource,
 ): Promise<ChangeResult> {
-  if (user.source === 'synced') {
-    const { outcome, operationId } = await writeback(services, {
-      kind: 'change',
-      user,
-      currentPassword: current,
-      newPassword: next,
-      selfService: true,
-      requestedBy: user.id,
-    });
-    return { outcome, operationId };
-  }
-  return {
-    outcome: await changeCloudPassword(services, user, current, next),
-    operationId: undefined,
-  };
+  // Proving the current password is a guess like a sign-in: it counts against the account.
+  const guard = new GuessGuard(services);
+  await guard.begin(user);
+  const result =
+    user.source === 'synced'
+      ? await writeback(services, {
+          kind: 'change',
+          user,
+          currentPassword: current,
+          newPassword: next,
+          selfService: true,
+          requestedBy: user.id,
+        })
+      : {
+          outcome: await changeCloudPassword(services, user, current, next),
+          operationId: undefined,
+        };
+  if (result.outcome.code === 'applied') await guard.succeeded(user);
+  else if (result.outcome.code === 'wrong_current_password') {
+    await guard.failed(user, source, 'self_service.lockout');
+  } else await guard.inconclusive(user);
+  return { outcome: result.outcome, operationId: result.operationId };
 }
 
 async function changeCloudPassword(

@@ -38,10 +38,11 @@ export class MethodRegistration {
       hourlyFive,
     );
     await this.services.pendingRegistrations.start(user.tenant_id, user.id, kind, { value });
+    // The code proves this value: it is bound to it, not only to the user.
     const code = await this.services.codes.issue({
       tenantId: user.tenant_id,
       purpose: purposeOf[kind],
-      subject: user.id,
+      subject: `${user.id}:${value}`,
     });
     if (kind === 'email') {
       await this.services.mailer.send({
@@ -67,7 +68,7 @@ export class MethodRegistration {
       ? await this.services.codes.verify({
           tenantId: user.tenant_id,
           purpose: purposeOf[kind],
-          subject: user.id,
+          subject: `${user.id}:${pending.value}`,
           code,
         })
       : 'expired';

@@ -5,8 +5,8 @@ import type { Services } from '../http/services.js';
 import { outcomeError } from '../relay/outcome-error.js';
 import { writeback } from '../relay/password-writeback.js';
 import type { UserRow } from '../store/tables.js';
-import { addMinutes } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
+import { GuessGuard } from '../auth/guess-guard.js';
 
 export interface UserSignInRequest {
   readonly tenantId: string;
@@ -32,7 +32,6 @@ const WRONG = new Set<Outcome['code']>([
  * locking the AD account: the cloud stops relaying before AD's own threshold is reached.
  */
 export async function signInUser(services: Services, request: UserSignInRequest): Promise<UserRow> {
-  const now = services.clock.now();
   const user = await findUserByUpn(services.db, request.tenantId, request.userPrincipalName);
   const audit = (result: string, detail: Record<string, string | null>) =>
     services.audit.record({
@@ -56,12 +55,13 @@ export async function signInUser(services: Services, request: UserSignInRequest)
     return error;
   };
 
-  if (user?.sign_in_locked_until && user.sign_in_locked_until > now.toISOString()) {
-    const seconds = Math.ceil((Date.parse(user.sign_in_locked_until) - now.getTime()) / 1000);
-    throw await fail(
-      new FerryError('sign_in_locked', 'user sign-in throttled', { retryAfterSeconds: seconds }),
-      'throttled',
-    );
+  const guard = new GuessGuard(services);
+  if (user) {
+    try {
+      await guard.begin(user);
+    } catch (error) {
+      throw await fail(error as FerryError, 'throttled');
+    }
   }
 
   const { outcome, operationId } =
@@ -77,18 +77,20 @@ export async function signInUser(services: Services, request: UserSignInRequest)
 
   if (!user) throw await fail(invalidCredentials(), 'unknown_user');
   if (outcome.code === 'applied') {
-    await resetFailures(services, user);
+    await guard.succeeded(user);
     await audit('success', { source: user.source, operationId: operationId ?? null });
     return user;
   }
   if (WRONG.has(outcome.code)) {
-    await countFailure(services, user, request);
+    await guard.failed(user, request, 'me.lockout');
     throw await fail(invalidCredentials(), outcome.code, operationId);
   }
-  // The password was right but the account cannot sign in (must change, expired, locked,
-  // disabled), or the check could not run (agent or directory unavailable).
+  // The password was right but the account cannot sign in (must change, expired), or the
+  // account or the check itself stood in the way (locked, disabled, agent unavailable).
   if (outcome.code === 'must_change_password' || outcome.code === 'password_expired') {
-    await resetFailures(services, user);
+    await guard.succeeded(user);
+  } else {
+    await guard.inconclusive(user);
   }
   throw await fail(outcomeError(outcome), outcome.code, operationId);
 }
@@ -106,45 +108,4 @@ async function checkCloudPassword(user: UserRow | undefined, password: Secret): 
 
 function invalidCredentials(): FerryError {
   return new FerryError('invalid_credentials', 'user sign-in failed');
-}
-
-async function countFailure(
-  services: Services,
-  user: UserRow,
-  request: UserSignInRequest,
-): Promise<void> {
-  const { signInMaxFailures, signInLockoutMinutes } = services.config;
-  const failures = user.failed_sign_ins + 1;
-  const locks = failures >= signInMaxFailures;
-  const lockedUntil = locks
-    ? addMinutes(services.clock.now(), signInLockoutMinutes).toISOString()
-    : null;
-  await services.db
-    .updateTable('users')
-    .set({ failed_sign_ins: locks ? 0 : failures, sign_in_locked_until: lockedUntil })
-    .where('tenant_id', '=', user.tenant_id)
-    .where('id', '=', user.id)
-    .execute();
-  if (locks) {
-    await services.audit.record({
-      tenantId: user.tenant_id,
-      actor: { type: 'system' },
-      action: 'me.lockout',
-      target: { type: 'user', id: user.id, name: user.upn },
-      result: 'success',
-      sourceIp: request.sourceIp,
-      requestId: request.requestId,
-      detail: { failures, lockedUntil },
-    });
-  }
-}
-
-async function resetFailures(services: Services, user: UserRow): Promise<void> {
-  if (user.failed_sign_ins === 0 && user.sign_in_locked_until === null) return;
-  await services.db
-    .updateTable('users')
-    .set({ failed_sign_ins: 0, sign_in_locked_until: null })
-    .where('tenant_id', '=', user.tenant_id)
-    .where('id', '=', user.id)
-    .execute();
 }

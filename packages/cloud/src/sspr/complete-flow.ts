@@ -26,7 +26,12 @@ export async function verifiedUser(services: Services, flow: SsprFlow): Promise<
       ? await findUser(services.db, flow.tenantId, flow.userId)
       : undefined;
   const settings = await getPasswordResetSettings(services.db, flow.tenantId);
-  if (!user || user.enabled !== 1 || !(await inScope(services, settings, user))) {
+  // The tenant's rules now, not at the flow's start: an admin may have raised the number of
+  // methods or withdrawn one since.
+  const stillEnough =
+    flow.passed.filter((kind) => settings.methodsAllowed.includes(kind)).length >=
+    Math.max(flow.required, settings.methodsRequired);
+  if (!user || user.enabled !== 1 || !stillEnough || !(await inScope(services, settings, user))) {
     throw new FerryError('verification_required', 'the flow has not passed its gates');
   }
   return user;

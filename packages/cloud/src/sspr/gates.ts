@@ -1,4 +1,4 @@
-import { createHmac, randomInt } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Secret } from '@ferry/protocol';
 import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
 import {
@@ -79,9 +79,11 @@ async function contactOf(
 }
 
 /**
- * The security questions to answer: a random subset, as many as registration requires, of
- * the user's questions, chosen once per flow. A doomed flow gets questions of the catalog
- * derived from the name, so the same name always sees the same kind of list.
+ * The security questions to answer: as many as registration requires, of the user's
+ * questions. The subset is drawn from the name and the day, not per flow: starting flows
+ * again does not reroll it until a draw holds only questions an attacker knows. A doomed flow
+ * draws the same way from a pool derived from the name (3 to 5 questions, as real users
+ * register), so real and unknown names look alike.
  */
 export async function questionsFor(services: Services, flow: SsprFlow): Promise<string[]> {
   if (!offers(flow, 'security_questions')) {
@@ -90,7 +92,9 @@ export async function questionsFor(services: Services, flow: SsprFlow): Promise<
   const pool = await questionPool(services, flow);
   let chosen = flow.questions;
   if (!chosen) {
-    chosen = pickIndexes(pool.length, Math.min(SECURITY_QUESTIONS_REQUIRED, pool.length));
+    const day = Math.floor(services.clock.now().getTime() / 86_400_000);
+    const seed = nameDigest(services, `subset:${flow.upnLower}:${day}`);
+    chosen = pickIndexes(pool.length, Math.min(SECURITY_QUESTIONS_REQUIRED, pool.length), seed);
     await services.sspr.flows.setQuestions(flow, chosen);
   }
   return chosen.map((index) => pool[index] ?? '');
@@ -101,21 +105,25 @@ async function questionPool(services: Services, flow: SsprFlow): Promise<string[
     const methods = await services.methods.list(flow.tenantId, flow.userId);
     return methods.find((method) => method.kind === 'security_questions')?.questions ?? [];
   }
-  const bytes = createHmac('sha256', services.sspr.decoyKey)
-    .update(`questions:${flow.upnLower}`)
-    .digest();
+  const bytes = nameDigest(services, `questions:${flow.upnLower}`);
+  const size = SECURITY_QUESTIONS_REQUIRED + (bytes[31]! % 3);
   const catalog = [...securityQuestionCatalog];
   const pool: string[] = [];
-  for (let i = 0; pool.length < SECURITY_QUESTIONS_REQUIRED && catalog.length > 0; i++) {
+  for (let i = 0; pool.length < size && catalog.length > 0; i++) {
     pool.push(catalog.splice(bytes[i]! % catalog.length, 1)[0]!);
   }
   return pool;
 }
 
-function pickIndexes(size: number, count: number): number[] {
+function nameDigest(services: Services, label: string): Buffer {
+  return createHmac('sha256', services.sspr.decoyKey).update(label).digest();
+}
+
+/** `count` of `size` indexes, shuffled by the seed's bytes (the same seed, the same pick). */
+function pickIndexes(size: number, count: number, seed: Buffer): number[] {
   const all = Array.from({ length: size }, (_, index) => index);
   for (let i = all.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = seed[i % seed.length]! % (i + 1);
     [all[i], all[j]] = [all[j]!, all[i]!];
   }
   return all.slice(0, count).sort((a, b) => a - b);

@@ -27,44 +27,61 @@ export class Throttle {
     rule: ThrottleRule = hourlyFive,
   ): Promise<void> {
     const now = this.clock.now();
-    const where = this.db
-      .selectFrom('throttle_counters')
-      .select(['window_start', 'count'])
-      .where('tenant_id', '=', key.tenantId)
-      .where('scope', '=', key.scope)
-      .where('subject', '=', key.subject);
-    const row = await where.executeTakeFirst();
-    const windowEnds = row ? new Date(row.window_start).getTime() + rule.windowMs : 0;
-    if (!row || windowEnds <= now.getTime()) {
-      await this.db
-        .insertInto('throttle_counters')
-        .values({
-          tenant_id: key.tenantId,
-          scope: key.scope,
-          subject: key.subject,
-          window_start: now.toISOString(),
-          count: 1,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['tenant_id', 'scope', 'subject'])
-            .doUpdateSet({ window_start: now.toISOString(), count: 1 }),
+    // Every step is conditional, so parallel attempts cannot all open a fresh window: the
+    // losers of a race read the row again and take the increment path.
+    for (let round = 0; round < 3; round += 1) {
+      const row = await this.db
+        .selectFrom('throttle_counters')
+        .select(['window_start', 'count'])
+        .where('tenant_id', '=', key.tenantId)
+        .where('scope', '=', key.scope)
+        .where('subject', '=', key.subject)
+        .executeTakeFirst();
+      if (!row) {
+        const inserted = await this.db
+          .insertInto('throttle_counters')
+          .values({
+            tenant_id: key.tenantId,
+            scope: key.scope,
+            subject: key.subject,
+            window_start: now.toISOString(),
+            count: 1,
+          })
+          .onConflict((oc) => oc.columns(['tenant_id', 'scope', 'subject']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return;
+        continue;
+      }
+      const windowEnds = new Date(row.window_start).getTime() + rule.windowMs;
+      const expired = windowEnds <= now.getTime();
+      let update = this.db
+        .updateTable('throttle_counters')
+        .set((eb) =>
+          expired ? { window_start: now.toISOString(), count: 1 } : { count: eb('count', '+', 1) },
         )
-        .execute();
-      return;
+        .where('tenant_id', '=', key.tenantId)
+        .where('scope', '=', key.scope)
+        .where('subject', '=', key.subject)
+        .where('window_start', '=', row.window_start);
+      if (!expired) update = update.where('count', '<', rule.max);
+      const taken = await update.executeTakeFirst();
+      if (Number(taken.numUpdatedRows) === 1) return;
+      if (!expired && row.count >= rule.max) {
+        throw new FerryError('rate_limited', `throttle ${key.scope} exhausted`, {
+          retryAfterSeconds: Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000)),
+        });
+      }
     }
-    const counted = await this.db
-      .updateTable('throttle_counters')
-      .set((eb) => ({ count: eb('count', '+', 1) }))
-      .where('tenant_id', '=', key.tenantId)
-      .where('scope', '=', key.scope)
-      .where('subject', '=', key.subject)
-      .where('window_start', '=', row.window_start)
-      .where('count', '<', rule.max)
-      .executeTakeFirst();
-    if (Number(counted.numUpdatedRows) === 1) return;
-    throw new FerryError('rate_limited', `throttle ${key.scope} exhausted`, {
-      retryAfterSeconds: Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000)),
+    throw new FerryError('rate_limited', `throttle ${key.scope} contended`, {
+      retryAfterSeconds: 1,
     });
+  }
+
+  /** Drops counters whose window ended long ago (called now and then; they only grow). */
+  async purge(olderThanMs = 24 * 3_600_000): Promise<void> {
+    await this.db
+      .deleteFrom('throttle_counters')
+      .where('window_start', '<', new Date(this.clock.now().getTime() - olderThanMs).toISOString())
+      .execute();
   }
 }

@@ -40,6 +40,7 @@ export function mePasswordRoutes(app: ZodApp, services: Services): void {
         user,
         Secret.of(request.body.currentPassword),
         Secret.of(request.body.newPassword),
+        { sourceIp: request.ip, requestId: request.id },
       );
       await services.audit.record({
         tenantId: user.tenant_id,

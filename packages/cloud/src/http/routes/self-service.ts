@@ -43,7 +43,10 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
       const current = Secret.of(request.body.currentPassword);
       const next = Secret.of(request.body.newPassword);
       const { outcome, operationId } = user
-        ? await changeOwnPassword(services, user, current, next)
+        ? await changeOwnPassword(services, user, current, next, {
+            sourceIp: request.ip,
+            requestId: request.id,
+          })
         : { outcome: await unknownAccount(current), operationId: undefined };
       await services.audit.record({
         tenantId,

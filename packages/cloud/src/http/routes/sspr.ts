@@ -128,6 +128,8 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
         request.body.nonce,
       );
       const { token, flow, user } = await startFlow(services, request.body.userPrincipalName);
+      // Housekeeping now and then: counters of closed windows only grow otherwise.
+      if (Math.random() < 0.01) void throttle.purge().catch(() => undefined);
       await services.audit.record({
         tenantId: flow.tenantId,
         actor: { type: 'anonymous', name: flow.upnLower },
