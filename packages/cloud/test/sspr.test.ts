@@ -193,6 +193,26 @@ for (const backend of backends) {
       assert.deepEqual(reset, ['verification_required', 'policy_violation', 'success']);
     });
 
+    test('two resets of one flow at once: one applies, the other finds the flow ended', async () => {
+      const zoe = await newUser('zoe@contoso.test');
+      await h.cloud.services.methods.setEmail(h.tenantId, zoe.id, 'zoe.home@example.test');
+      const flow = client();
+      assert.equal((await flow.start(zoe.upn)).status, 200);
+      const code = await emailCode(flow, 'zoe.home@example.test');
+      assert.equal((await flow.post('/gates/email/verify', { code })).status, 200);
+      const passwords = [h.password(), h.password()];
+      const answers = await Promise.all(
+        passwords.map((newPassword) => flow.post('/reset', { newPassword })),
+      );
+      const statuses = answers.map((answer) => answer.status).sort();
+      assert.deepEqual(statuses, [200, 401], JSON.stringify(answers.map((a) => a.json)));
+      const loser = answers.find((answer) => answer.status === 401)!;
+      assert.equal(loser.json.error.code, 'flow_expired');
+      const winner = passwords[answers.findIndex((answer) => answer.status === 200)]!;
+      const row = await getUser(h.cloud.services.db, h.tenantId, zoe.id);
+      assert.equal(await verifyPassword(row.password_hash!, Secret.of(winner)), true);
+    });
+
     test('phone codes go through the HTTP SMS gateway with its bearer token', async () => {
       const carl = await newUser('carl@contoso.test');
       await h.cloud.services.methods.setPhone(h.tenantId, carl.id, '+33 6 12 34 56 42');

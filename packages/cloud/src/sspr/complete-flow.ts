@@ -54,6 +54,20 @@ export async function resetPassword(
   newPassword: Secret,
   log: NotifyLog,
 ): Promise<Completion> {
+  return exclusively(services, flow, async () => {
+    const completion = await setPassword(services, user, newPassword);
+    if (completion.outcome.code === 'applied') {
+      notifyInBackground(log, notifyPasswordReset(services, user, log));
+    }
+    return completion;
+  });
+}
+
+async function setPassword(
+  services: Services,
+  user: UserRow,
+  newPassword: Secret,
+): Promise<Completion> {
   let completion: Completion;
   if (user.source === 'synced') {
     const result = await writeback(services, {
@@ -77,19 +91,19 @@ export async function resetPassword(
       operationId: null,
     };
   }
-  if (completion.outcome.code === 'applied') {
-    await services.sspr.flows.finish(flow);
-    notifyInBackground(log, notifyPasswordReset(services, user, log));
-  }
   return completion;
 }
 
 /** Unlocks without a reset, when the tenant allows it (`unlock_disabled` otherwise). */
-export async function unlockAccount(
+export function unlockAccount(
   services: Services,
   flow: SsprFlow,
   user: UserRow,
 ): Promise<Completion> {
+  return exclusively(services, flow, () => unlock(services, user));
+}
+
+async function unlock(services: Services, user: UserRow): Promise<Completion> {
   let completion: Completion;
   if (user.source === 'synced') {
     const result = await writeback(services, {
@@ -111,6 +125,26 @@ export async function unlockAccount(
       operationId: null,
     };
   }
-  if (completion.outcome.code === 'applied') await services.sspr.flows.finish(flow);
   return completion;
+}
+
+/**
+ * One reset or unlock per flow at a time: the flow is taken (ended) first, so a second
+ * request of the same flow cannot write too; it is given back when nothing was applied.
+ */
+async function exclusively(
+  services: Services,
+  flow: SsprFlow,
+  work: () => Promise<Completion>,
+): Promise<Completion> {
+  if (!(await services.sspr.flows.claim(flow))) {
+    throw new FerryError('flow_expired', 'the flow is already completing a reset or unlock');
+  }
+  let completion: Completion | undefined;
+  try {
+    completion = await work();
+    return completion;
+  } finally {
+    if (completion?.outcome.code !== 'applied') await services.sspr.flows.release(flow);
+  }
 }

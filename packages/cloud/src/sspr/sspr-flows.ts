@@ -133,10 +133,24 @@ export class SsprFlows {
       .execute();
   }
 
-  async finish(flow: SsprFlow): Promise<void> {
-    await this.db
+  /**
+   * Takes the flow for one reset or unlock at a time: a second request of the same flow
+   * finds it ended until `release` (the first did not apply) gives it back.
+   */
+  async claim(flow: SsprFlow): Promise<boolean> {
+    const taken = await this.db
       .updateTable('sspr_flows')
       .set({ finished_at: this.clock.now().toISOString() })
+      .where('id', '=', flow.id)
+      .where('finished_at', 'is', null)
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
+  }
+
+  async release(flow: SsprFlow): Promise<void> {
+    await this.db
+      .updateTable('sspr_flows')
+      .set({ finished_at: null })
       .where('id', '=', flow.id)
       .execute();
   }
