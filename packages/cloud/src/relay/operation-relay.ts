@@ -322,7 +322,9 @@ export class OperationRelay {
       .select(['state', 'outcome_json'])
       .where('id', '=', operationId)
       .executeTakeFirst();
-    if (row?.state === 'done' && row.outcome_json) return JSON.parse(row.outcome_json) as Outcome;
+    // Done by an agent, or cancelled by the cloud's own check: either has its outcome.
+    if ((row?.state === 'done' || row?.state === 'cancelled') && row.outcome_json)
+      return JSON.parse(row.outcome_json) as Outcome;
     return {
       code: 'agent_unavailable',
       detail: 'an agent took the operation and did not report; it may have been applied',
