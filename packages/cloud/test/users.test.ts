@@ -33,11 +33,13 @@ for (const backend of backends) {
       assert.equal(read.json.upn, 'Alice@contoso.test');
 
       await admin.post('/api/v1/users', { upn: 'bob@contoso.test', displayName: 'Bob' });
+      await h.cloud.services.methods.setEmail(h.tenantId, id, 'alice@mail.test');
       const search = await admin.get('/api/v1/users?search=alice');
       assert.deepEqual(
         search.json.users.map((u: { id: string }) => u.id),
         [id],
       );
+      assert.deepEqual(search.json.users[0].methods, ['email'], 'the list names the methods');
       const wildcard = await admin.get('/api/v1/users?search=%25');
       assert.deepEqual(wildcard.json.users, [], 'a % in the search is literal');
       const page1 = await admin.get('/api/v1/users?limit=2');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { MethodView, UserView } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Button, TextField } from '../ui/fields';
@@ -10,6 +10,9 @@ import { UserPanel } from './user-panel';
 import { useLoad } from './use-load';
 
 const PAGE = 25;
+
+/** A row of the users list: the user and the kinds of method they registered. */
+type ListedUser = UserView & { readonly methods: readonly MethodView['kind'][] };
 
 /** Users: search by UPN, keyset paging, state at a glance; a row opens the user's panel. */
 export function UsersPage(props: { readonly onError: (error: unknown) => void }) {
@@ -23,7 +26,7 @@ export function UsersPage(props: { readonly onError: (error: unknown) => void })
       const params = new URLSearchParams({ limit: String(PAGE) });
       if (query.search) params.set('search', query.search);
       if (query.after) params.set('after', query.after);
-      return adminApi<{ users: UserView[]; nextCursor: string | null }>(`/users?${params}`);
+      return adminApi<{ users: ListedUser[]; nextCursor: string | null }>(`/users?${params}`);
     },
     props.onError,
     [query.search, query.after],
@@ -95,7 +98,7 @@ export function UsersPage(props: { readonly onError: (error: unknown) => void })
                 <UserState user={user} />
               </td>
               <td>
-                <UserMethods userId={user.id} />
+                <UserMethods methods={user.methods} />
               </td>
             </tr>
           ))}
@@ -130,20 +133,9 @@ export function UserState({ user }: { readonly user: UserView }) {
   return <span className="badge badge-ok">{t('admin.users.state.ok')}</span>;
 }
 
-/** The user's registered methods (the list API does not carry them: one call per row). */
-function UserMethods({ userId }: { readonly userId: string }) {
+/** The kinds of method the user registered (the list carries them). */
+function UserMethods({ methods }: { readonly methods: readonly MethodView['kind'][] }) {
   const { t } = useI18n();
-  const [methods, setMethods] = useState<readonly MethodView[] | null>(null);
-  useEffect(() => {
-    let current = true;
-    adminApi<{ methods: MethodView[] }>(`/users/${userId}/methods`)
-      .then((answer) => current && setMethods(answer.methods))
-      .catch(() => current && setMethods(null));
-    return () => {
-      current = false;
-    };
-  }, [userId]);
-  if (!methods) return <span className="muted">{t('common.none')}</span>;
   if (methods.length === 0) return <span className="muted">{t('me.security.none')}</span>;
-  return <>{methods.map((method) => t(`me.method.${method.kind}` as MessageKey)).join(', ')}</>;
+  return <>{methods.map((kind) => t(`me.method.${kind}` as MessageKey)).join(', ')}</>;
 }

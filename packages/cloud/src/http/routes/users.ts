@@ -9,13 +9,14 @@ import {
   listUsers,
   updateCloudUser,
 } from '../../directory/users.js';
-import type { UserRow } from '../../store/tables.js';
+import type { MethodKind, UserRow } from '../../store/tables.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { requireAdmin } from '../authenticate.js';
 import {
   displayName,
   email,
   idParams,
+  methodKindSchema,
   okSchema,
   password,
   upn,
@@ -44,13 +45,40 @@ export function usersRoutes(app: ZodApp, services: Services): void {
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: {
-          200: z.object({ users: z.array(userViewSchema), nextCursor: z.string().nullable() }),
+          200: z.object({
+            users: z.array(userViewSchema.extend({ methods: z.array(methodKindSchema) })),
+            nextCursor: z.string().nullable(),
+          }),
         },
       },
     },
     async (request) => {
-      const page = await listUsers(services.db, request.admin!.tenantId, request.query);
-      return { users: await Promise.all(page.users.map(view)), nextCursor: page.nextCursor };
+      const tenantId = request.admin!.tenantId;
+      const page = await listUsers(services.db, tenantId, request.query);
+      // The kinds each user registered, for the whole page in one query.
+      const registered = new Map<string, MethodKind[]>();
+      if (page.users.length > 0) {
+        const rows = await services.db
+          .selectFrom('verification_methods')
+          .select(['user_id', 'kind'])
+          .where('tenant_id', '=', tenantId)
+          .where(
+            'user_id',
+            'in',
+            page.users.map((user) => user.id),
+          )
+          .orderBy('kind')
+          .execute();
+        for (const row of rows)
+          registered.set(row.user_id, [...(registered.get(row.user_id) ?? []), row.kind]);
+      }
+      const users = await Promise.all(
+        page.users.map(async (row) => ({
+          ...(await view(row)),
+          methods: registered.get(row.id) ?? [],
+        })),
+      );
+      return { users, nextCursor: page.nextCursor };
     },
   );
 
