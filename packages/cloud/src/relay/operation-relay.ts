@@ -31,7 +31,7 @@ export interface RelayRequest {
    * CPU time overlaps the agent's work; until they pass no agent may claim (and write) it,
    * and a refusal cancels it.
    */
-  readonly precheck?: () => Promise<Outcome | undefined>;
+  readonly precheck?: (online: readonly OnlineAgent[]) => Promise<Outcome | undefined>;
   /** A shorter wait than the relay's default (reads a user waits for while typing). */
   readonly timeoutMs?: number;
 }
@@ -112,7 +112,7 @@ export class OperationRelay {
     const operationId = random.uuid();
     if ('outcome' in pick) {
       // Nothing to overlap with: the password's own faults come first.
-      const refusal = await request.precheck?.();
+      const refusal = await request.precheck?.(online);
       return { operationId, agentId: undefined, outcome: refusal ?? pick.outcome };
     }
 
@@ -157,7 +157,7 @@ export class OperationRelay {
         expiresAt,
         agent,
         lost !== undefined,
-        afterDispatch && (() => void this.#runPrecheck(operationId, afterDispatch)),
+        afterDispatch && (() => void this.#runPrecheck(operationId, () => afterDispatch(online))),
       );
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };

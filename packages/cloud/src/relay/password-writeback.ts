@@ -3,6 +3,8 @@ import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Services } from '../http/services.js';
 import type { UserRow } from '../store/tables.js';
+import { passwordUserOf } from '../directory/password-user.js';
+import type { OnlineAgent } from './agent-store.js';
 
 export interface WritebackRequest {
   readonly kind: Exclude<OperationKind, 'verify_credentials'> | 'verify_credentials';
@@ -60,7 +62,9 @@ export async function writeback(
     secrets: { newPassword, currentPassword: request.currentPassword },
     requestedBy: request.requestedBy,
     // Checked while the agent looks the user up; no agent writes before it passes.
-    ...(newPassword ? { precheck: () => precheck(services, request, newPassword) } : {}),
+    ...(newPassword
+      ? { precheck: (online) => precheck(services, request, newPassword, online) }
+      : {}),
   });
   if (result.outcome.code === 'applied' && WRITES.has(request.kind)) {
     const now = services.clock.now().toISOString();
@@ -92,11 +96,12 @@ async function precheck(
   services: Services,
   request: WritebackRequest,
   password: Secret,
+  online: readonly OnlineAgent[],
 ): Promise<Outcome | undefined> {
   const now = services.clock.now();
   // What is known without asking an agent (the domain policy, or this user's PSO when a
   // portal read it moments ago): AD stays the judge of the rest.
-  const facts = await services.directoryPolicies.facts(request.user, { ask: false });
+  const facts = await services.directoryPolicies.facts(request.user, { ask: false, online });
   // An account AD refuses whatever the password is said first, as the agent would.
   if (facts.account?.protected && RESETS.has(request.kind)) return { code: 'protected_account' };
   if (facts.account?.enabled === false && request.kind === 'sspr_reset') {
@@ -106,14 +111,7 @@ async function precheck(
   const evaluation = evaluatePassword({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),
-    user: {
-      sAMAccountName: request.user.sam_account_name ?? undefined,
-      displayName: request.user.display_name,
-      passwordLastSet: request.user.password_last_set_at
-        ? new Date(request.user.password_last_set_at)
-        : undefined,
-      mustChange: request.user.password_last_set_at === null,
-    },
+    user: passwordUserOf(request.user),
     operation:
       request.kind === 'change'
         ? 'change'

@@ -2,7 +2,7 @@ import type { DirectoryPolicy } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../store/tables.js';
 import type { Clock } from '../util/clock.js';
-import { onlineAgents } from './agent-store.js';
+import { onlineAgents, type OnlineAgent } from './agent-store.js';
 import type { OperationRelay } from './operation-relay.js';
 
 /** How long a user's policy read from AD is reused (PSOs change rarely; typing is fast). */
@@ -50,16 +50,20 @@ export class UserDirectoryPolicies {
    * The user's policy and account state: a read from the last minute; else, with `ask`, a
    * fresh read through an agent; else the domain policy when the agents report no
    * fine-grained policy. `ask: false` never waits for an agent (a writeback's own check: AD
-   * judges anyway).
+   * judges anyway); `online` spares the query when the caller just listed the agents.
    */
-  async facts(user: UserRow, options: { ask: boolean }): Promise<UserDirectoryFacts> {
+  async facts(
+    user: UserRow,
+    options: { ask: boolean; online?: readonly OnlineAgent[] },
+  ): Promise<UserDirectoryFacts> {
     if (user.source !== 'synced' || !user.source_anchor) return NOTHING_KNOWN;
     const { db, clock, relay, agentStaleMs } = this.deps;
     const now = clock.now().getTime();
     const key = `${user.tenant_id}:${user.source_anchor}`;
     const cached = this.#cache.get(key);
     if (cached && now - cached.readAt < CACHE_MS) return cached.facts;
-    const agents = await onlineAgents(db, user.tenant_id, new Date(now - agentStaleMs));
+    const agents =
+      options.online ?? (await onlineAgents(db, user.tenant_id, new Date(now - agentStaleMs)));
     if (options.ask && agents.length > 0) {
       const { outcome } = await relay.submit({
         tenantId: user.tenant_id,

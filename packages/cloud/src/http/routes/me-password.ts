@@ -1,13 +1,9 @@
-import {
-  defaultCloudPolicy,
-  describeRule,
-  effectivePolicy,
-  evaluatePassword,
-  locales,
-} from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, evaluatePassword, locales } from '@ferry/policy';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
+import { passwordUserOf } from '../../directory/password-user.js';
 import { changeOwnPassword } from '../../me/change-own-password.js';
+import { toPolicyItems } from '../policy-items.js';
 import { notifyInBackground, notifyPasswordChanged } from '../../notify/notifications.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import { currentUser, requireUser } from '../authenticate-user.js';
@@ -84,28 +80,11 @@ export function mePasswordRoutes(app: ZodApp, services: Services): void {
       const evaluation = evaluatePassword({
         password: Secret.of(request.body.password),
         policy: effectivePolicy(defaultCloudPolicy, directory),
-        user: {
-          ...nameParts(user.display_name),
-          sAMAccountName: user.sam_account_name ?? undefined,
-          displayName: user.display_name,
-          passwordLastSet: user.password_last_set_at
-            ? new Date(user.password_last_set_at)
-            : undefined,
-          mustChange: user.password_last_set_at === null,
-        },
+        user: { ...nameParts(user.display_name), ...passwordUserOf(user) },
         operation: 'change',
         now,
       });
-      return {
-        ok: evaluation.ok,
-        items: evaluation.items.map((item) => ({
-          rule: item.rule,
-          status: item.status,
-          origin: item.origin,
-          params: { ...item.params } as Record<string, string | number | boolean>,
-          message: describeRule(item, request.body.locale),
-        })),
-      };
+      return { ok: evaluation.ok, items: toPolicyItems(evaluation, request.body.locale) };
     },
   );
 }

@@ -1,13 +1,8 @@
-import {
-  defaultCloudPolicy,
-  describeRule,
-  effectivePolicy,
-  evaluatePassword,
-  locales,
-} from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, evaluatePassword, locales } from '@ferry/policy';
 import { passwordRuleCodes, Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { reportedDomainPolicy } from '../../relay/agent-store.js';
+import { toPolicyItems } from '../policy-items.js';
 import { credentialRoutesPerMinute } from '../rate-limits.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
@@ -58,16 +53,7 @@ export function passwordPolicyRoutes(app: ZodApp, services: Services): void {
         operation: 'admin_reset',
         now: services.clock.now(),
       });
-      return {
-        ok: evaluation.ok,
-        items: evaluation.items.map((item) => ({
-          rule: item.rule,
-          status: item.status,
-          origin: item.origin,
-          params: { ...item.params } as Record<string, string | number | boolean>,
-          message: describeRule(item, request.body.locale),
-        })),
-      };
+      return { ok: evaluation.ok, items: toPolicyItems(evaluation, request.body.locale) };
     },
   );
 }

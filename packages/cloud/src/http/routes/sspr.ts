@@ -14,7 +14,8 @@ import {
 import { checkGate, questionsFor, sendCode, type GateProof } from '../../sspr/gates.js';
 import type { SsprFlow } from '../../sspr/sspr-flows.js';
 import { startFlow } from '../../sspr/start-flow.js';
-import { evaluateForReset, toPolicyItems } from '../../sspr/user-policy.js';
+import { evaluateForReset } from '../../sspr/user-policy.js';
+import { toPolicyItems } from '../policy-items.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { credentialRoutesPerMinute } from '../rate-limits.js';
 import { methodKindSchema, upn } from '../schemas.js';
