@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { bulkAccountName, generateBulkUsers, type LabState } from '@ferry/lab';
 import { Attribute, Change, Client } from 'ldapts';
 import { labConnector } from '../../scripts/support/lab-connector.js';
-import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
+import { ADMIN_EMAIL, FerrySystem } from '../../test/e2e/support/ferry-system.js';
+import { KeepAliveClient } from './keep-alive-client.js';
 import { runConcurrent, summarize, type LatencySummary } from '../stats.js';
 
 export interface WritebackSide {
@@ -49,18 +50,29 @@ export async function benchWriteback(
   }
   await connector.close();
 
-  log('writeback: raw ldapts baseline');
-  const raw = await rawSide(lab, targets, operations);
-  log('writeback: Ferry end to end');
-  const ferry = await ferrySide(lab, targets, operations);
-  return { users, operations_per_run: operations, raw, ferry };
+  // Both sides are up before either is timed, and their runs alternate (operation by
+  // operation at c=1, block by block at c=8): the DC's own speed drifts by several ms
+  // between minutes, and alternating gives both sides the same DC.
+  log('writeback: raw ldapts baseline and Ferry end to end, alternating');
+  const raw = await rawSide(lab, targets);
+  const ferry = await ferrySide(lab, targets);
+  try {
+    const measured = await measureAlternating(operations, raw.reset, ferry.reset);
+    return { users, operations_per_run: operations, ...measured };
+  } finally {
+    await raw.close();
+    await ferry.close();
+  }
 }
 
-async function rawSide(
-  lab: LabState,
-  targets: ReadonlyArray<{ dn: string }>,
-  operations: number,
-): Promise<WritebackSide> {
+interface Side {
+  readonly reset: Work;
+  close(): Promise<void>;
+}
+
+type Work = (index: number, worker: number) => Promise<void>;
+
+async function rawSide(lab: LabState, targets: ReadonlyArray<{ dn: string }>): Promise<Side> {
   const ca = [readFileSync(lab.caFile)];
   const clients = await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -69,40 +81,40 @@ async function rawSide(
       return client;
     }),
   );
-  const reset = async (index: number, worker: number): Promise<void> => {
-    const target = targets[index % targets.length]!;
-    const value = Buffer.from(`"${nextPassword()}"`, 'utf16le');
-    await clients[worker]!.modify(target.dn, [
-      new Change({
-        operation: 'replace',
-        modification: new Attribute({ type: 'unicodePwd', values: [value] }),
-      }),
-      new Change({
-        operation: 'replace',
-        modification: new Attribute({ type: 'lockoutTime', values: ['0'] }),
-      }),
-    ]);
+  return {
+    reset: async (index, worker) => {
+      const target = targets[index % targets.length]!;
+      const value = Buffer.from(`"${nextPassword()}"`, 'utf16le');
+      await clients[worker]!.modify(target.dn, [
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'unicodePwd', values: [value] }),
+        }),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'lockoutTime', values: ['0'] }),
+        }),
+      ]);
+    },
+    close: async () => {
+      await Promise.all(clients.map((client) => client.unbind()));
+    },
   };
-  try {
-    return await measure(operations, reset);
-  } finally {
-    await Promise.all(clients.map((client) => client.unbind()));
-  }
 }
 
 async function ferrySide(
   lab: LabState,
   targets: ReadonlyArray<{ dn: string; guid: string; sam: string }>,
-  operations: number,
-): Promise<WritebackSide> {
+): Promise<Side> {
   const system = new FerrySystem({
     lab,
     operationTimeoutSeconds: 30,
     rateLimitPerMinute: 1_000_000,
   });
+  const client = new KeepAliveClient((await system.startNode()).url);
   try {
-    await system.startNode();
     await system.addAgent({ env: { FERRY_AGENT_LDAP_POOL_SIZE: String(CONCURRENCY) } });
+    await client.signIn(ADMIN_EMAIL, system.adminPassword);
     const userIds: string[] = [];
     for (const target of targets) {
       userIds.push(
@@ -117,31 +129,71 @@ async function ferrySide(
         ),
       );
     }
-    const reset = async (index: number): Promise<void> => {
-      const answer = await system.api.post(
-        `/api/v1/users/${userIds[index % userIds.length]}/password`,
-        { password: nextPassword() },
-      );
-      if (answer.status !== 200)
-        throw new Error(`reset failed: ${answer.status} ${JSON.stringify(answer.json)}`);
+    return {
+      reset: async (index) => {
+        const answer = await client.post(
+          `/api/v1/users/${userIds[index % userIds.length]}/password`,
+          { password: nextPassword() },
+        );
+        if (answer.status !== 200) throw new Error(`reset failed: ${answer.status} ${answer.body}`);
+      },
+      close: async () => {
+        client.close();
+        await system.stop();
+      },
     };
-    return await measure(operations, reset);
-  } finally {
+  } catch (error) {
+    client.close();
     await system.stop();
+    throw error;
   }
 }
 
-async function measure(
+const C8_BLOCKS = 5;
+
+async function measureAlternating(
   operations: number,
-  work: (index: number, worker: number) => Promise<void>,
-): Promise<WritebackSide> {
-  await runConcurrent(Math.min(20, operations), 1, work); // warm-up: TLS sessions, JIT, caches
-  const c1 = await runConcurrent(operations, 1, work);
-  const c8 = await runConcurrent(operations, CONCURRENCY, work);
-  return {
-    c1: summarize(c1.latencies),
-    c1_ops_per_s: c1.opsPerSecond,
-    c8: summarize(c8.latencies),
-    c8_ops_per_s: c8.opsPerSecond,
-  };
+  raw: Work,
+  ferry: Work,
+): Promise<{ raw: WritebackSide; ferry: WritebackSide }> {
+  // Warm-up: TLS sessions, JIT, caches, pooled connections.
+  for (const work of [raw, ferry]) await runConcurrent(Math.min(20, operations), 1, work);
+
+  const c1 = { raw: [] as number[], ferry: [] as number[] };
+  const c1Seconds = { raw: 0, ferry: 0 };
+  for (let index = 0; index < operations; index += 1) {
+    // Which side goes first alternates too, so neither always follows the other's write.
+    const order = index % 2 === 0 ? (['raw', 'ferry'] as const) : (['ferry', 'raw'] as const);
+    for (const side of order) {
+      const begin = performance.now();
+      await (side === 'raw' ? raw : ferry)(index, 0);
+      const elapsed = performance.now() - begin;
+      c1[side].push(elapsed);
+      c1Seconds[side] += elapsed / 1000;
+    }
+  }
+
+  const c8 = { raw: [] as number[], ferry: [] as number[] };
+  const c8Seconds = { raw: 0, ferry: 0 };
+  const perBlock = Math.max(CONCURRENCY, Math.ceil(operations / C8_BLOCKS));
+  for (let block = 0; block < C8_BLOCKS; block += 1) {
+    const order = block % 2 === 0 ? (['raw', 'ferry'] as const) : (['ferry', 'raw'] as const);
+    for (const side of order) {
+      const begin = performance.now();
+      const run = await runConcurrent(perBlock, CONCURRENCY, side === 'raw' ? raw : ferry);
+      c8Seconds[side] += (performance.now() - begin) / 1000;
+      c8[side].push(...run.latencies);
+    }
+  }
+
+  const sideOf = (side: 'raw' | 'ferry'): WritebackSide => ({
+    c1: summarize(c1[side]),
+    c1_ops_per_s: perSecond(operations, c1Seconds[side]),
+    c8: summarize(c8[side]),
+    c8_ops_per_s: perSecond(perBlock * C8_BLOCKS, c8Seconds[side]),
+  });
+  return { raw: sideOf('raw'), ferry: sideOf('ferry') };
 }
+
+const perSecond = (count: number, seconds: number): number =>
+  Math.round((count / seconds) * 10) / 10;
