@@ -1,8 +1,8 @@
 import type { DirectoryPolicy, Outcome, Secret } from '@ferry/protocol';
-import type { DirectoryUser, UserReference } from './ad/ad-user.js';
+import type { DirectoryAccount, DirectoryUser, UserReference } from './ad/ad-user.js';
 import type { RootDse } from './ad/root-dse.js';
 
-export type { UserReference, DirectoryUser };
+export type { UserReference, DirectoryAccount, DirectoryUser };
 
 export interface ResetOptions {
   /**
@@ -15,10 +15,14 @@ export interface ResetOptions {
   readonly mustChangeAtNextLogon?: boolean;
 }
 
-/** A user already looked up (with the policy in force for them), to spare a second search. */
+/**
+ * A user already looked up, to spare a second search. The policy in force for them is read
+ * on the first call only: most writes succeed without it, and AD's refusal is then named
+ * from it.
+ */
 export interface ResolvedUser {
-  readonly user: DirectoryUser;
-  readonly policy: DirectoryPolicy;
+  readonly user: DirectoryAccount;
+  readonly policy: () => Promise<DirectoryPolicy>;
 }
 
 /** Operations take a reference to look up, or a user the caller has just resolved. */
@@ -27,6 +31,9 @@ export type UserTarget = UserReference | ResolvedUser;
 export type UserLookup =
   | { readonly ok: true; readonly user: DirectoryUser }
   | { readonly ok: false; readonly outcome: Outcome };
+
+export type AccountLookup =
+  ({ readonly ok: true } & ResolvedUser) | { readonly ok: false; readonly outcome: Outcome };
 
 export type PolicyLookup =
   | { readonly ok: true; readonly policy: DirectoryPolicy; readonly user: DirectoryUser }
@@ -42,6 +49,8 @@ export interface DirectoryConnector {
   readonly domainPolicy: () => Promise<DirectoryPolicy>;
   readonly effectivePolicy: (reference: UserReference) => Promise<PolicyLookup>;
   readonly findUser: (reference: UserReference) => Promise<UserLookup>;
+  /** The account for a write, with its policy read on demand. */
+  readonly resolveUser: (reference: UserReference) => Promise<AccountLookup>;
   readonly reset: (
     target: UserTarget,
     newPassword: Secret,

@@ -269,6 +269,8 @@ export class AgentChannel {
       return;
     }
     const outcome = await executor.execute(operation);
+    // The user is waiting on the outcome: it leaves before the log line is written.
+    if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });
     log.info(
       {
         operationId: operation.id,
@@ -278,7 +280,6 @@ export class AgentChannel {
       },
       'operation',
     );
-    if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });
   }
 
   /**

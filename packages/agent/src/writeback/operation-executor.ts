@@ -55,17 +55,15 @@ export class OperationExecutor {
     if (isWrite && !this.#deps.passwordWritebackEnabled()) {
       return { code: 'writeback_disabled', scope: 'agent' };
     }
-    let secrets: OperationSecrets;
-    try {
-      secrets = operation.secrets ? await this.#decrypt(operation, operation.secrets) : {};
-    } catch (error) {
-      const detail = error instanceof EnvelopeError ? error.message : 'secrets unreadable';
-      return { code: 'operation_rejected', detail };
-    }
-    if (!isWrite) return this.#apply(operation, secrets, operation.target);
-
-    // One lookup serves the idempotency check, the claim and the write itself.
-    const found = await this.#deps.connector.effectivePolicy(operation.target);
+    // One lookup serves the idempotency check, the claim and the write itself; it travels to
+    // the DC while the secrets are decrypted.
+    const lookup = isWrite ? this.#deps.connector.resolveUser(operation.target) : undefined;
+    // Decryption holds the thread (an RSA private-key operation): first let the search go out.
+    if (lookup) await new Promise((resolve) => setImmediate(resolve));
+    const secrets = await this.#secretsOf(operation);
+    const found = await lookup;
+    if ('code' in secrets) return secrets;
+    if (!found) return this.#apply(operation, secrets, operation.target);
     if (!found.ok) return found.outcome;
     const stamp = found.user.passwordLastSetStamp;
     if (
@@ -81,12 +79,20 @@ export class OperationExecutor {
     if (known.phase === 'unknown' && !(await this.#deps.claim(operation.id, stamp)))
       return undefined;
     journal.claimed(operation.id, clock.now());
-    const outcome = await this.#apply(operation, secrets, {
-      user: found.user,
-      policy: found.policy,
-    });
+    const outcome = await this.#apply(operation, secrets, found);
     journal.done(operation.id, outcome, clock.now());
     return outcome;
+  }
+
+  /** The operation's secrets, or the refusal when they cannot be read. */
+  async #secretsOf(operation: OperationRequest): Promise<OperationSecrets | Outcome> {
+    if (!operation.secrets) return {};
+    try {
+      return await this.#decrypt(operation, operation.secrets);
+    } catch (error) {
+      const detail = error instanceof EnvelopeError ? error.message : 'secrets unreadable';
+      return { code: 'operation_rejected', detail };
+    }
   }
 
   async #decrypt(operation: OperationRequest, jwe: string): Promise<OperationSecrets> {

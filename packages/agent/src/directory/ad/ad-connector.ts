@@ -4,16 +4,33 @@ import { Attribute, Change, type Client } from 'ldapts';
 import { DcEndpoints, systemClock, type Clock } from '../dc-endpoints.js';
 import type { DirectoryConfig } from '../directory-config.js';
 import type {
+  AccountLookup,
   DirectoryConnector,
   PolicyLookup,
+  ResolvedUser,
   ResetOptions,
   UserLookup,
   UserTarget,
 } from '../directory-connector.js';
 import { ServiceConnectionPool } from '../service-pool.js';
 import { readDomainPolicy, readPasswordSettingsObject } from './ad-password-policy.js';
-import { passwordContext, translateAdFailure, type AdOperation } from './ad-outcomes.js';
-import { lookupUser, type DirectoryUser, type UserReference } from './ad-user.js';
+import {
+  namesPasswordRules,
+  passwordContext,
+  translateAdFailure,
+  type AdOperation,
+  type TranslationContext,
+} from './ad-outcomes.js';
+import {
+  lookupAccount,
+  lookupUser,
+  RESULTANT_PSO,
+  text,
+  type DirectoryAccount,
+  type Entry,
+  type LookupResult,
+  type UserReference,
+} from './ad-user.js';
 import { PolicyHintsControl } from './policy-hints-control.js';
 import { readRootDse, CONTROL_OIDS, type RootDse } from './root-dse.js';
 
@@ -63,10 +80,32 @@ export class AdConnector implements DirectoryConnector {
     );
   }
 
-  async findUser(reference: UserReference): Promise<UserLookup> {
+  findUser(reference: UserReference): Promise<UserLookup> {
+    return this.#lookup(reference, lookupUser);
+  }
+
+  async resolveUser(reference: UserReference): Promise<AccountLookup> {
+    const found = await this.#lookup(reference, lookupAccount);
+    if (!found.ok) return found;
+    let policy: Promise<DirectoryPolicy> | undefined;
+    return {
+      ok: true,
+      user: found.user,
+      policy: () => (policy ??= this.#policyOfAccount(found.user)),
+    };
+  }
+
+  async #lookup<User>(
+    reference: UserReference,
+    lookup: (
+      client: Client,
+      baseDn: string,
+      reference: UserReference,
+    ) => Promise<LookupResult<User>>,
+  ): Promise<{ ok: true; user: User } | { ok: false; outcome: Outcome }> {
     try {
       const result = await this.#pool.run(
-        (client) => lookupUser(client, this.#config.baseDn, reference),
+        (client) => lookup(client, this.#config.baseDn, reference),
         true,
       );
       if (result.found === 'one') return { ok: true, user: result.user };
@@ -89,7 +128,11 @@ export class AdConnector implements DirectoryConnector {
     const found = await this.findUser(reference);
     if (!found.ok) return found;
     try {
-      return { ok: true, user: found.user, policy: await this.#policyFor(found.user) };
+      return {
+        ok: true,
+        user: found.user,
+        policy: await this.#policyFor(found.user.resultantPsoDn),
+      };
     } catch (error) {
       return {
         ok: false,
@@ -101,7 +144,7 @@ export class AdConnector implements DirectoryConnector {
   async reset(target: UserTarget, newPassword: Secret, options: ResetOptions): Promise<Outcome> {
     const resolved = await this.#resolve(target);
     if (!resolved.ok) return resolved.outcome;
-    const { user, policy } = resolved;
+    const { user } = resolved;
     if (user.protected) return { code: 'protected_account' };
     if (options.initiator === 'user' && !user.enabled) return { code: 'account_disabled' };
 
@@ -113,6 +156,12 @@ export class AdConnector implements DirectoryConnector {
       } else {
         // The DC cannot enforce minimum age on a reset (Samba, Windows before 2008 R2): the
         // agent applies it, so self-service behaves as on a DC with policy hints.
+        let policy: DirectoryPolicy;
+        try {
+          policy = await resolved.policy();
+        } catch (error) {
+          return this.#translate(error, { operation: 'read', boundAs: 'service' });
+        }
         const allowedAt = changeAllowedAt(policy, passwordContext(user));
         if (allowedAt && allowedAt > this.#clock.now()) {
           return {
@@ -134,11 +183,9 @@ export class AdConnector implements DirectoryConnector {
       await this.#pool.run((client) => client.modify(user.dn, changes, controls), false);
       return { code: 'applied' };
     } catch (error) {
-      return this.#translate(error, {
+      return this.#translateWrite(error, resolved, {
         operation: 'reset',
         boundAs: 'service',
-        user,
-        policy,
         newPassword,
       });
     }
@@ -148,7 +195,7 @@ export class AdConnector implements DirectoryConnector {
     if (currentPassword.length === 0) return { code: 'wrong_current_password' };
     const resolved = await this.#resolve(target);
     if (!resolved.ok) return resolved.outcome;
-    const { user, policy } = resolved;
+    const { user } = resolved;
     const changes = [
       new Change({
         operation: 'delete',
@@ -159,12 +206,12 @@ export class AdConnector implements DirectoryConnector {
         modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(newPassword)] }),
       }),
     ];
-    const context = { operation: 'change' as const, user, policy, newPassword };
+    const context = { operation: 'change' as const, newPassword };
     let session: { client: Client } | undefined;
     try {
       session = await this.#endpoints.connectBound(user.dn, currentPassword.reveal());
     } catch (error) {
-      const outcome = this.#translate(error, { ...context, boundAs: 'user' });
+      const outcome = await this.#translateWrite(error, resolved, { ...context, boundAs: 'user' });
       if (outcome.code !== 'must_change_password' && outcome.code !== 'password_expired')
         return outcome;
       // AD lets no one bind with an expired or must-change password, yet such a user must be
@@ -173,14 +220,14 @@ export class AdConnector implements DirectoryConnector {
         await this.#pool.run((client) => client.modify(user.dn, changes), false);
         return { code: 'applied' };
       } catch (serviceError) {
-        return this.#translate(serviceError, { ...context, boundAs: 'service' });
+        return this.#translateWrite(serviceError, resolved, { ...context, boundAs: 'service' });
       }
     }
     try {
       await session.client.modify(user.dn, changes);
       return { code: 'applied' };
     } catch (error) {
-      return this.#translate(error, { ...context, boundAs: 'user' });
+      return this.#translateWrite(error, resolved, { ...context, boundAs: 'user' });
     } finally {
       await session.client.unbind().catch(() => undefined);
     }
@@ -241,8 +288,7 @@ export class AdConnector implements DirectoryConnector {
     attribute: string,
     value: string,
   ): Promise<Outcome> {
-    const found =
-      'user' in target ? { ok: true as const, user: target.user } : await this.findUser(target);
+    const found = await this.#resolve(target);
     if (!found.ok) return found.outcome;
     if (found.user.protected) return { code: 'protected_account' };
     try {
@@ -257,14 +303,44 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  async #resolve(target: UserTarget): Promise<PolicyLookup> {
-    return 'user' in target ? { ok: true, ...target } : this.effectivePolicy(target);
+  async #resolve(target: UserTarget): Promise<AccountLookup> {
+    return 'user' in target ? { ok: true, ...target } : this.resolveUser(target);
   }
 
-  async #policyFor(user: DirectoryUser): Promise<DirectoryPolicy> {
-    if (!user.resultantPsoDn) return this.domainPolicy();
-    const dn = user.resultantPsoDn;
+  async #policyFor(resultantPsoDn: string | undefined): Promise<DirectoryPolicy> {
+    if (!resultantPsoDn) return this.domainPolicy();
+    const dn = resultantPsoDn;
     return this.#cachedPolicy(dn, (client) => readPasswordSettingsObject(client, dn));
+  }
+
+  /** The policy in force for an account looked up without its resultant PSO. */
+  async #policyOfAccount(account: DirectoryAccount): Promise<DirectoryPolicy> {
+    const { searchEntries } = await this.#pool.run(
+      (client) =>
+        client.search(account.dn, {
+          scope: 'base',
+          filter: '(objectClass=user)',
+          attributes: [RESULTANT_PSO],
+        }),
+      true,
+    );
+    const entry = searchEntries[0] as Entry | undefined;
+    return this.#policyFor(entry ? text(entry, RESULTANT_PSO) : undefined);
+  }
+
+  /**
+   * AD's refusal of a write as an outcome. A broken password rule is named from the user's
+   * policy, read now: the write's lookup left it out, as most writes never need it.
+   */
+  async #translateWrite(
+    error: unknown,
+    target: ResolvedUser,
+    context: Omit<TranslationContext, 'now' | 'user' | 'policy'>,
+  ): Promise<Outcome> {
+    const policy = namesPasswordRules(error, context)
+      ? await target.policy().catch(() => undefined)
+      : undefined;
+    return this.#translate(error, { ...context, user: target.user, policy });
   }
 
   async #cachedPolicy(

@@ -9,7 +9,7 @@ import {
 import { ResultCodeError } from 'ldapts';
 import { isConnectionFailure } from '../connection-errors.js';
 import { DirectoryUnreachableError } from '../dc-endpoints.js';
-import type { DirectoryUser } from './ad-user.js';
+import type { DirectoryAccount } from './ad-user.js';
 
 /**
  * The one place where Active Directory's answers become Ferry outcomes: LDAP result codes,
@@ -25,7 +25,7 @@ export interface TranslationContext {
   /** Who the failing request was sent as: the service account or the user themself. */
   readonly boundAs: 'service' | 'user';
   readonly policy?: DirectoryPolicy | undefined;
-  readonly user?: DirectoryUser | undefined;
+  readonly user?: DirectoryAccount | undefined;
   readonly newPassword?: Secret | undefined;
   readonly now: Date;
 }
@@ -74,7 +74,7 @@ export function translateAdFailure(error: unknown, context: TranslationContext):
   const detail = detailOf(`LDAP ${error.code}: ${message}`);
 
   if (/\b00000056\b/.test(message)) return { code: 'wrong_current_password', detail };
-  if (/\b0000052D\b/i.test(message)) {
+  if (isRuleRefusal(error, context)) {
     return { code: 'policy_violation', rules: namePolicyRules(message, context), detail };
   }
   if (error.code === LDAP_CONSTRAINT_VIOLATION && /module acl/i.test(message)) {
@@ -88,15 +88,35 @@ export function translateAdFailure(error: unknown, context: TranslationContext):
       return deniedOutcome(context, detail);
     case LDAP_NO_SUCH_OBJECT:
       return { code: 'user_not_found', detail };
-    case LDAP_CONSTRAINT_VIOLATION:
-    case LDAP_UNWILLING_TO_PERFORM:
-      if (context.newPassword) {
-        return { code: 'policy_violation', rules: namePolicyRules(message, context), detail };
-      }
-      return { code: 'directory_error', detail };
     default:
       return { code: 'directory_error', detail };
   }
+}
+
+/**
+ * Whether AD refused a new password for one of its rules: 0000052D, or (Samba, older DCs)
+ * a constraint violation or unwilling-to-perform on a write that carried a new password.
+ */
+function isRuleRefusal(
+  error: ResultCodeError,
+  context: Pick<TranslationContext, 'newPassword'>,
+): boolean {
+  const message = error.message;
+  if (/\b00000056\b/.test(message)) return false;
+  if (/\b0000052D\b/i.test(message)) return true;
+  if (error.code === LDAP_CONSTRAINT_VIOLATION && /module acl/i.test(message)) return false;
+  return (
+    context.newPassword !== undefined &&
+    (error.code === LDAP_CONSTRAINT_VIOLATION || error.code === LDAP_UNWILLING_TO_PERFORM)
+  );
+}
+
+/** Whether translating this failure names password rules, and so needs the user's policy. */
+export function namesPasswordRules(
+  error: unknown,
+  context: Pick<TranslationContext, 'newPassword'>,
+): boolean {
+  return error instanceof ResultCodeError && isRuleRefusal(error, context);
 }
 
 /** Refused for lack of a right: the user's own (a change) or the service account's. */
@@ -169,7 +189,7 @@ export function namePolicyRules(message: string, context: TranslationContext): R
     : [violation('directory_filter', 'policy', {})];
 }
 
-export function passwordContext(user: DirectoryUser) {
+export function passwordContext(user: DirectoryAccount) {
   return {
     sAMAccountName: user.sAMAccountName,
     displayName: user.displayName,

@@ -17,15 +17,14 @@ const UAC_DONT_EXPIRE_PASSWORD = 0x10000;
 const COMPUTED_LOCKOUT = 0x10;
 const COMPUTED_PASSWORD_EXPIRED = 0x800000;
 
-export interface DirectoryUser {
+/** What the directory stores about an account: enough to decide on a write and make it. */
+export interface DirectoryAccount {
   readonly dn: string;
   readonly objectGUID: string;
   readonly sAMAccountName: string;
   readonly userPrincipalName: string | undefined;
   readonly displayName: string | undefined;
   readonly enabled: boolean;
-  readonly lockedOut: boolean;
-  readonly passwordExpired: boolean;
   readonly passwordNeverExpires: boolean;
   /** pwdLastSet = 0: the user must change the password at next logon. */
   readonly mustChangePassword: boolean;
@@ -35,20 +34,36 @@ export interface DirectoryUser {
   readonly accountExpires: Date | undefined;
   /** adminCount=1: a member (now or once) of a protected group. */
   readonly protected: boolean;
+}
+
+/**
+ * An account with the states the DC constructs on each read: lockout, expiry and the
+ * resultant PSO. Constructing them costs the DC about 1 ms a search (Samba: 1.5 ms with,
+ * 0.6 ms without), so a write's lookup leaves them out.
+ */
+export interface DirectoryUser extends DirectoryAccount {
+  readonly lockedOut: boolean;
+  readonly passwordExpired: boolean;
   readonly resultantPsoDn: string | undefined;
 }
 
-export const userAttributes = [
+export const accountAttributes = [
   'objectGUID',
   'sAMAccountName',
   'userPrincipalName',
   'displayName',
   'userAccountControl',
-  'msDS-User-Account-Control-Computed',
   'pwdLastSet',
   'accountExpires',
   'adminCount',
-  'msDS-ResultantPSO',
+];
+
+export const RESULTANT_PSO = 'msDS-ResultantPSO';
+
+export const userAttributes = [
+  ...accountAttributes,
+  'msDS-User-Account-Control-Computed',
+  RESULTANT_PSO,
 ];
 
 /**
@@ -77,19 +92,18 @@ export function userFilter(reference: UserReference): Filter | string {
   }
 }
 
-type Entry = Record<string, unknown> & { dn: string };
+export type Entry = Record<string, unknown> & { dn: string };
 
-function text(entry: Entry, name: string): string | undefined {
+export function text(entry: Entry, name: string): string | undefined {
   const value = entry[name];
   const single = Array.isArray(value) ? value[0] : value;
   return single === undefined ? undefined : String(single);
 }
 
-export function toDirectoryUser(entry: Entry): DirectoryUser {
+export function toDirectoryAccount(entry: Entry): DirectoryAccount {
   const guid = entry['objectGUID'];
   if (!Buffer.isBuffer(guid)) throw new Error(`entry ${entry.dn} has no objectGUID`);
   const uac = Number(text(entry, 'userAccountControl') ?? '0');
-  const computed = Number(text(entry, 'msDS-User-Account-Control-Computed') ?? '0');
   const pwdLastSet = text(entry, 'pwdLastSet');
   return {
     dn: entry.dn,
@@ -98,34 +112,61 @@ export function toDirectoryUser(entry: Entry): DirectoryUser {
     userPrincipalName: text(entry, 'userPrincipalName'),
     displayName: text(entry, 'displayName'),
     enabled: (uac & UAC_ACCOUNTDISABLE) === 0,
-    lockedOut: (computed & COMPUTED_LOCKOUT) !== 0,
-    passwordExpired: (computed & COMPUTED_PASSWORD_EXPIRED) !== 0,
     passwordNeverExpires: (uac & UAC_DONT_EXPIRE_PASSWORD) !== 0,
     mustChangePassword: pwdLastSet === '0',
     passwordLastSet: filetimeToDate(pwdLastSet),
     passwordLastSetStamp: pwdLastSet ?? '',
     accountExpires: filetimeToDate(text(entry, 'accountExpires')),
     protected: text(entry, 'adminCount') === '1',
-    resultantPsoDn: text(entry, 'msDS-ResultantPSO'),
   };
 }
 
-export type LookupResult =
-  | { readonly found: 'one'; readonly user: DirectoryUser }
+export function toDirectoryUser(entry: Entry): DirectoryUser {
+  const computed = Number(text(entry, 'msDS-User-Account-Control-Computed') ?? '0');
+  return {
+    ...toDirectoryAccount(entry),
+    lockedOut: (computed & COMPUTED_LOCKOUT) !== 0,
+    passwordExpired: (computed & COMPUTED_PASSWORD_EXPIRED) !== 0,
+    resultantPsoDn: text(entry, RESULTANT_PSO),
+  };
+}
+
+export type LookupResult<User = DirectoryUser> =
+  | { readonly found: 'one'; readonly user: User }
   | { readonly found: 'none' }
   | { readonly found: 'many'; readonly count: number };
 
-export async function lookupUser(
+/** The user with every attribute the agent reads, constructed states included. */
+export function lookupUser(
   client: Client,
   baseDn: string,
   reference: UserReference,
 ): Promise<LookupResult> {
+  return lookupOne(client, baseDn, reference, userAttributes, toDirectoryUser);
+}
+
+/** The account as stored, for a write (the policy is read only if AD refuses). */
+export function lookupAccount(
+  client: Client,
+  baseDn: string,
+  reference: UserReference,
+): Promise<LookupResult<DirectoryAccount>> {
+  return lookupOne(client, baseDn, reference, accountAttributes, toDirectoryAccount);
+}
+
+async function lookupOne<User>(
+  client: Client,
+  baseDn: string,
+  reference: UserReference,
+  attributes: readonly string[],
+  toUser: (entry: Entry) => User,
+): Promise<LookupResult<User>> {
   let searchEntries;
   try {
     ({ searchEntries } = await client.search(baseDn, {
       scope: 'sub',
       filter: userFilter(reference),
-      attributes: userAttributes,
+      attributes: [...attributes],
       explicitBufferAttributes: ['objectGUID'],
       sizeLimit: 2,
     }));
@@ -135,5 +176,5 @@ export async function lookupUser(
   }
   if (searchEntries.length === 0) return { found: 'none' };
   if (searchEntries.length > 1) return { found: 'many', count: searchEntries.length };
-  return { found: 'one', user: toDirectoryUser(searchEntries[0] as Entry) };
+  return { found: 'one', user: toUser(searchEntries[0] as Entry) };
 }
