@@ -1,15 +1,6 @@
-import {
-  CompactEncrypt,
-  CompactSign,
-  compactDecrypt,
-  compactVerify,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-} from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { Secret } from '../secret.js';
+import { decryptRsaOaep, encryptRsaOaep, signEdDsa, verifyEdDsa } from './compact-jose.js';
 import {
   operationRequestSchema,
   operationSecretsSchema,
@@ -20,7 +11,9 @@ import {
 /**
  * Keys and envelopes of the agent channel. Secrets are a JWE (RSA-OAEP-256 + A256GCM) to
  * the agent's encryption key; operations are a JWS (EdDSA) by the cloud; the agent proves
- * itself with a JWS (EdDSA) by its signing key. No shared secret exists anywhere.
+ * itself with a JWS (EdDSA) by its signing key. No shared secret exists anywhere. Keys are
+ * made and kept as JWKs with jose; the tokens themselves are made and read on node:crypto
+ * (compact-jose.ts), in the same formats.
  */
 export const ENCRYPTION_ALG = 'RSA-OAEP-256';
 export const CONTENT_ENC = 'A256GCM';
@@ -55,9 +48,6 @@ export async function importKey(jwk: JWK, alg: string): Promise<CryptoKey> {
   return key;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 export interface OperationSecrets {
   readonly newPassword?: Secret | undefined;
   readonly currentPassword?: Secret | undefined;
@@ -74,9 +64,7 @@ export async function encryptSecrets(
     ...(secrets.newPassword ? { newPassword: secrets.newPassword.reveal() } : {}),
     ...(secrets.currentPassword ? { currentPassword: secrets.currentPassword.reveal() } : {}),
   };
-  return new CompactEncrypt(encoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: ENCRYPTION_ALG, enc: CONTENT_ENC })
-    .encrypt(agentEncryptionKey);
+  return encryptRsaOaep(agentEncryptionKey, JSON.stringify(payload));
 }
 
 export class EnvelopeError extends Error {
@@ -91,11 +79,7 @@ export async function decryptSecrets(
 ): Promise<OperationSecrets> {
   let parsed: OperationSecretsPayload;
   try {
-    const { plaintext } = await compactDecrypt(jwe, agentPrivateKey, {
-      keyManagementAlgorithms: [ENCRYPTION_ALG],
-      contentEncryptionAlgorithms: [CONTENT_ENC],
-    });
-    parsed = operationSecretsSchema.parse(JSON.parse(decoder.decode(plaintext)));
+    parsed = operationSecretsSchema.parse(JSON.parse(decryptRsaOaep(agentPrivateKey, jwe)));
   } catch {
     throw new EnvelopeError('secrets cannot be decrypted with this agent key');
   }
@@ -113,9 +97,7 @@ export async function signOperation(
   cloudSigningKey: CryptoKey,
   operation: OperationRequest,
 ): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(operation)))
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: OPERATION_TYPE })
-    .sign(cloudSigningKey);
+  return signEdDsa(cloudSigningKey, OPERATION_TYPE, JSON.stringify(operation));
 }
 
 export async function verifyOperation(
@@ -123,11 +105,9 @@ export async function verifyOperation(
   jws: string,
 ): Promise<OperationRequest> {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, cloudPublicKey, {
-      algorithms: [SIGNING_ALG],
-    });
-    if (protectedHeader.typ !== OPERATION_TYPE) throw new Error('wrong type');
-    return operationRequestSchema.parse(JSON.parse(decoder.decode(payload)));
+    return operationRequestSchema.parse(
+      JSON.parse(verifyEdDsa(cloudPublicKey, OPERATION_TYPE, jws)),
+    );
   } catch {
     throw new EnvelopeError('operation signature or content is not valid');
   }
@@ -137,9 +117,11 @@ export async function signProof(
   agentSigningKey: CryptoKey,
   proof: { nonce: string; agentId: string },
 ): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify({ ...proof, aud: 'ferry-agent-session' })))
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: PROOF_TYPE })
-    .sign(agentSigningKey);
+  return signEdDsa(
+    agentSigningKey,
+    PROOF_TYPE,
+    JSON.stringify({ ...proof, aud: 'ferry-agent-session' }),
+  );
 }
 
 export async function verifyProof(
@@ -148,12 +130,11 @@ export async function verifyProof(
   expected: { nonce: string; agentId: string },
 ): Promise<boolean> {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, agentPublicKey, {
-      algorithms: [SIGNING_ALG],
-    });
-    const claims = JSON.parse(decoder.decode(payload)) as Record<string, unknown>;
+    const claims = JSON.parse(verifyEdDsa(agentPublicKey, PROOF_TYPE, jws)) as Record<
+      string,
+      unknown
+    >;
     return (
-      protectedHeader.typ === PROOF_TYPE &&
       claims['nonce'] === expected.nonce &&
       claims['agentId'] === expected.agentId &&
       claims['aud'] === 'ferry-agent-session'
