@@ -15,7 +15,6 @@ import { migrateToLatest, openStore, type Store } from './store/connect.js';
 import { systemClock, systemRandom, type Clock, type Random } from './util/clock.js';
 import { Secret } from '@ferry/protocol';
 import { sql } from 'kysely';
-import { warmUpStrength } from '@ferry/policy';
 import { AgentGateway } from './relay/agent-gateway.js';
 import { AgentSessions } from './relay/agent-sessions.js';
 import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
@@ -28,6 +27,7 @@ import { createSsprKit } from './sspr/sspr-kit.js';
 import { OneTimeCodes } from './verification/one-time-codes.js';
 import { PendingRegistrations } from './me/pending-registrations.js';
 import { UserSessions } from './me/user-sessions.js';
+import { PasswordChecks } from './password-checks/password-checks.js';
 
 export interface CloudOptions {
   readonly config: Config;
@@ -77,6 +77,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     const bus: RelayBus = config.databaseUrl
       ? await PostgresBus.open(config.databaseUrl, logger)
       : new LocalBus();
+    // Each check thread builds the strength estimator's word lists (~0.3 s) at start-up,
+    // not in the first user's request.
+    const passwordChecks = new PasswordChecks(logger);
+    closers.push(() => passwordChecks.close());
+    await passwordChecks.ready();
     const sessions = new AgentSessions();
     const signingKey = await loadCloudSigningKey(store.db, box, clock);
     const relay = new OperationRelay({
@@ -134,6 +139,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         relay,
         agentStaleMs: config.agentHeartbeatSeconds * 3000,
       }),
+      passwordChecks,
       bus,
       nodeId,
       cloudSigningKey: signingKey.publicJwk,
@@ -148,9 +154,6 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         }
       },
     };
-    // The strength checker builds its word lists on first use (~0.3 s): pay it at start-up,
-    // not in the first user's request.
-    warmUpStrength();
     const server = await buildServer(services, logger);
     server.server.on('upgrade', (request, socket, head) => {
       if (!gateway.handleUpgrade(request, socket, head)) socket.destroy();

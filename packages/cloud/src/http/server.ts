@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { FerryError } from '../util/ferry-error.js';
+import { AccessLog } from './access-log.js';
 import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling } from './error-handler.js';
 import { installMetrics } from './metrics.js';
@@ -63,6 +64,7 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     genReqId: () => services.random.uuid(),
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
+    logController: new AccessLog(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);

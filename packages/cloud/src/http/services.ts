@@ -15,6 +15,7 @@ import type { SsprKit } from '../sspr/sspr-kit.js';
 import type { OneTimeCodes } from '../verification/one-time-codes.js';
 import type { PendingRegistrations } from '../me/pending-registrations.js';
 import type { UserSessions } from '../me/user-sessions.js';
+import type { PasswordChecks } from '../password-checks/password-checks.js';
 
 /** What route modules get: the store, the injected clock and randomness, and the services. */
 export interface Services {
@@ -42,6 +43,8 @@ export interface Services {
   readonly relay: OperationRelay;
   /** The password policy AD applies to a synced user (read through an agent when needed). */
   readonly directoryPolicies: UserDirectoryPolicies;
+  /** Password evaluation, on worker threads. */
+  readonly passwordChecks: PasswordChecks;
   readonly bus: RelayBus;
   readonly nodeId: string;
   /** The public key agents verify operations with (given to them at enrollment). */

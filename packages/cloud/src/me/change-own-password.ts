@@ -1,4 +1,4 @@
-import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, toViolations } from '@ferry/policy';
 import type { Outcome, Secret } from '@ferry/protocol';
 import { verifyPassword } from '../crypto/password-hash.js';
 import { setCloudPassword } from '../directory/users.js';
@@ -58,7 +58,7 @@ async function changeCloudPassword(
     return { code: 'wrong_current_password' };
   }
   if (user.enabled !== 1) return { code: 'account_disabled' };
-  const evaluation = evaluatePassword({
+  const evaluation = await services.passwordChecks.evaluate({
     password: next,
     policy: effectivePolicy(defaultCloudPolicy),
     user: { displayName: user.display_name },

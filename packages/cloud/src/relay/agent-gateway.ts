@@ -18,7 +18,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
-import { claimOperation, completeOperation } from './agent-store.js';
+import { claimOperation, completeOperation, countServedOperation } from './agent-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import { applyBatch } from '../sync/apply-batch.js';
 import { countSyncedUsers, takeSyncLease } from '../sync/sync-state.js';
@@ -274,12 +274,14 @@ export class AgentGateway {
           outcome: message.outcome,
           now,
         });
-        if (recorded)
-          await this.#options.bus.publish({
-            type: 'result',
-            operationId: message.operationId,
-            outcome: message.outcome,
-          });
+        if (!recorded) return;
+        // The waiting caller first; the agent's counter after.
+        await this.#options.bus.publish({
+          type: 'result',
+          operationId: message.operationId,
+          outcome: message.outcome,
+        });
+        await countServedOperation(db, session.agentId);
         return;
       }
       case 'rotate_keys':

@@ -116,11 +116,14 @@ export async function completeOperation(
       ]),
     )
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Counts an operation an agent completed (the Admin center's "operations served"). */
+export async function countServedOperation(db: Kysely<Database>, agentId: string): Promise<void> {
   await db
     .updateTable('agents')
     .set((eb) => ({ operations_served: eb('operations_served', '+', 1) }))
-    .where('id', '=', done.agentId)
+    .where('id', '=', agentId)
     .execute();
-  return true;
 }

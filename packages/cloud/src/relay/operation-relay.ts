@@ -27,9 +27,9 @@ export interface RelayRequest {
   readonly secrets: OperationSecrets;
   readonly requestedBy?: string | null | undefined;
   /**
-   * The rules the cloud checks itself. They run once the operation is on its way, so their
-   * CPU time overlaps the agent's work; until they pass no agent may claim (and write) it,
-   * and a refusal cancels it.
+   * The rules the cloud checks itself. They start as soon as the agents are known and run
+   * (on a worker thread) while the operation is stored, sealed and sent and the agent looks
+   * the user up; until they pass no agent may claim (and write) it, and a refusal cancels it.
    */
   readonly precheck?: (online: readonly OnlineAgent[]) => Promise<Outcome | undefined>;
   /** A shorter wait than the relay's default (reads a user waits for while typing). */
@@ -110,9 +110,12 @@ export class OperationRelay {
     // With no able agent at submission the user hears why at once, without waiting.
     const pick = chooseCandidates(online, isWrite);
     const operationId = random.uuid();
+    const checking = request.precheck?.(online);
+    // Awaited below; this only keeps a failure before then from counting as unhandled.
+    checking?.catch(() => undefined);
     if ('outcome' in pick) {
-      // Nothing to overlap with: the password's own faults come first.
-      const refusal = await request.precheck?.(online);
+      // The password's own faults come first.
+      const refusal = await checking;
       return { operationId, agentId: undefined, outcome: refusal ?? pick.outcome };
     }
 
@@ -125,7 +128,7 @@ export class OperationRelay {
         kind: request.kind,
         target_json: JSON.stringify(request.target),
         requested_by: request.requestedBy ?? null,
-        state: request.precheck ? 'held' : 'pending',
+        state: checking ? 'held' : 'pending',
         agent_id: null,
         attempts: 0,
         prior_pwd_last_set: null,
@@ -136,9 +139,9 @@ export class OperationRelay {
         completed_at: null,
       })
       .execute();
-    if (request.precheck) this.holds.hold(operationId);
+    if (checking) this.holds.hold(operationId);
 
-    let precheck = request.precheck;
+    let precheck = checking;
     let candidates: OnlineAgent[] = pick.agents;
     let lost: string | undefined;
     while (clock.now() < expiresAt) {
@@ -149,7 +152,7 @@ export class OperationRelay {
         candidates = await this.#candidates(request.tenantId, isWrite);
         continue;
       }
-      const afterDispatch = precheck;
+      const check = precheck;
       precheck = undefined;
       const event = await this.#attempt(
         request,
@@ -157,7 +160,7 @@ export class OperationRelay {
         expiresAt,
         agent,
         lost !== undefined,
-        afterDispatch && (() => void this.#runPrecheck(operationId, () => afterDispatch(online))),
+        check && (() => void this.#settlePrecheck(operationId, check)),
       );
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };
@@ -247,15 +250,12 @@ export class OperationRelay {
     });
   }
 
-  /** Runs the cloud's own check of a held operation and releases or cancels it. */
-  async #runPrecheck(
-    operationId: string,
-    precheck: () => Promise<Outcome | undefined>,
-  ): Promise<void> {
+  /** Once the cloud's own check of a held operation ends, releases or cancels it. */
+  async #settlePrecheck(operationId: string, check: Promise<Outcome | undefined>): Promise<void> {
     let refusal: Outcome | undefined;
     let error: unknown;
     try {
-      refusal = await precheck();
+      refusal = await check;
     } catch (failure) {
       error = failure;
       refusal = { code: 'operation_rejected', detail: 'the cloud could not check the password' };

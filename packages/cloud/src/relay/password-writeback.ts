@@ -1,4 +1,4 @@
-import { defaultCloudPolicy, effectivePolicy, evaluatePassword, toViolations } from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, toViolations } from '@ferry/policy';
 import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Services } from '../http/services.js';
@@ -21,6 +21,8 @@ export interface WritebackResult {
   readonly outcome: Outcome;
   readonly operationId: string | undefined;
   readonly agentId: string | undefined;
+  /** The user's row as the cloud now holds it, after a write AD applied. */
+  readonly user?: UserRow | undefined;
 }
 
 const WRITES = new Set<OperationKind>(['sspr_reset', 'admin_reset', 'change', 'unlock']);
@@ -70,7 +72,7 @@ export async function writeback(
     const now = services.clock.now().toISOString();
     const passwordWritten = request.kind !== 'unlock';
     const unlocked = request.kind === 'unlock' || request.options?.unlock !== false;
-    await services.db
+    const updated = await services.db
       .updateTable('users')
       .set({
         ...(passwordWritten
@@ -81,7 +83,9 @@ export async function writeback(
       })
       .where('id', '=', user.id)
       .where('tenant_id', '=', user.tenant_id)
-      .execute();
+      .returningAll()
+      .executeTakeFirst();
+    return { ...result, user: updated };
   }
   return result;
 }
@@ -108,7 +112,7 @@ async function precheck(
     return { code: 'account_disabled' };
   }
   const directory = facts.policy;
-  const evaluation = evaluatePassword({
+  const evaluation = await services.passwordChecks.evaluate({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),
     user: passwordUserOf(request.user),

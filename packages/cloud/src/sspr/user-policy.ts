@@ -1,9 +1,4 @@
-import {
-  defaultCloudPolicy,
-  effectivePolicy,
-  evaluatePassword,
-  type PasswordEvaluation,
-} from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, type PasswordEvaluation } from '@ferry/policy';
 import type { Secret } from '@ferry/protocol';
 import { passwordUserOf } from '../directory/password-user.js';
 import type { Services } from '../http/services.js';
@@ -22,7 +17,7 @@ export async function evaluateForReset(
 ): Promise<PasswordEvaluation> {
   const now = services.clock.now();
   const directory = await services.directoryPolicies.forUser(user, { ask: true });
-  return evaluatePassword({
+  return services.passwordChecks.evaluate({
     password,
     policy: effectivePolicy(defaultCloudPolicy, directory),
     user: passwordUserOf(user),

@@ -1,4 +1,4 @@
-import { defaultCloudPolicy, effectivePolicy, evaluatePassword, locales } from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, locales } from '@ferry/policy';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { passwordUserOf } from '../../directory/password-user.js';
@@ -77,7 +77,7 @@ export function mePasswordRoutes(app: ZodApp, services: Services): void {
       const { user } = currentUser(request);
       const now = services.clock.now();
       const directory = await services.directoryPolicies.forUser(user, { ask: true });
-      const evaluation = evaluatePassword({
+      const evaluation = await services.passwordChecks.evaluate({
         password: Secret.of(request.body.password),
         policy: effectivePolicy(defaultCloudPolicy, directory),
         user: { ...nameParts(user.display_name), ...passwordUserOf(user) },

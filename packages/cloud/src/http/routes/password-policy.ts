@@ -1,4 +1,4 @@
-import { defaultCloudPolicy, effectivePolicy, evaluatePassword, locales } from '@ferry/policy';
+import { defaultCloudPolicy, effectivePolicy, locales } from '@ferry/policy';
 import { passwordRuleCodes, Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { reportedDomainPolicy } from '../../relay/agent-store.js';
@@ -47,7 +47,7 @@ export function passwordPolicyRoutes(app: ZodApp, services: Services): void {
         services.defaultTenantId,
         new Date(services.clock.now().getTime() - services.config.agentHeartbeatSeconds * 3000),
       );
-      const evaluation = evaluatePassword({
+      const evaluation = await services.passwordChecks.evaluate({
         password: Secret.of(request.body.password),
         policy: effectivePolicy(defaultCloudPolicy, directory),
         operation: 'admin_reset',

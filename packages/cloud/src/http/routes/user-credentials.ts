@@ -110,7 +110,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       outcome: result.outcome.code,
     };
     if (result.outcome.code !== 'applied') throw outcomeError(result.outcome);
-    const row = await getUser(services.db, target.tenant_id, target.id);
+    const row = result.user ?? (await getUser(services.db, target.tenant_id, target.id));
     return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
   }
 
