@@ -1,38 +1,24 @@
 import { Agent, request } from 'node:http';
+import { Api, parseJson, type ApiAnswer } from '../../scripts/support/api.js';
 
 /**
- * The benchmark's HTTP client: node:http over kept-alive connections, as a service calling
+ * The benchmark's API client: node:http over kept-alive connections, as a service calling
  * the admin API would hold them. (Node 20's fetch adds about 1 ms a call of its own.)
  */
-export class KeepAliveClient {
+export class KeepAliveClient extends Api {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  #headers: Record<string, string> = {};
 
-  constructor(readonly baseUrl: string) {}
-
-  async signIn(username: string, password: string): Promise<void> {
-    const answer = await this.post('/api/v1/auth/sign-in', { username, password });
-    if (answer.status !== 200) throw new Error(`sign-in failed: ${answer.status} ${answer.body}`);
-    const cookie = answer.setCookie.map((line) => line.split(';')[0]).join('; ');
-    const { csrfToken } = JSON.parse(answer.body) as { csrfToken: string };
-    this.#headers = { cookie, 'x-csrf-token': csrfToken };
-  }
-
-  post(
-    route: string,
-    body: unknown,
-  ): Promise<{ status: number; body: string; setCookie: string[] }> {
-    const payload = Buffer.from(JSON.stringify(body));
+  override call(method: string, route: string, body?: unknown): Promise<ApiAnswer> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const outgoing = request(
         new URL(route, this.baseUrl),
         {
-          method: 'POST',
+          method,
           agent: this.#agent,
           headers: {
-            ...this.#headers,
-            'content-type': 'application/json',
-            'content-length': payload.length,
+            ...this.headersFor(method, body),
+            ...(payload ? { 'content-length': payload.length } : {}),
           },
         },
         (response) => {
@@ -41,7 +27,7 @@ export class KeepAliveClient {
           response.on('end', () =>
             resolve({
               status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString(),
+              json: parseJson(Buffer.concat(chunks).toString()),
               setCookie: response.headers['set-cookie'] ?? [],
             }),
           );

@@ -135,7 +135,8 @@ async function ferrySide(
           `/api/v1/users/${userIds[index % userIds.length]}/password`,
           { password: nextPassword() },
         );
-        if (answer.status !== 200) throw new Error(`reset failed: ${answer.status} ${answer.body}`);
+        if (answer.status !== 200)
+          throw new Error(`reset failed: ${answer.status} ${JSON.stringify(answer.json)}`);
       },
       close: async () => {
         client.close();

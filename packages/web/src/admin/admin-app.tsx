@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { isApiError } from '../api/client';
 import type { AdminMe } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { Button } from '../ui/fields';
 import { Layout } from '../ui/layout';
 import { usePath } from '../ui/router';
+import { SideNavLayout } from '../ui/side-nav-layout';
 import { adminApi } from './admin-api';
 import { AdminSignIn } from './admin-sign-in';
 import { AgentsPage } from './agents-page';
@@ -60,46 +60,22 @@ export function AdminApp() {
     if (isApiError(error, 'unauthenticated')) setMe(null);
   };
   return (
-    <Layout
+    <SideNavLayout
       section={t('admin.title')}
-      wide
-      actions={
-        <>
-          <span className="muted">{me.upn}</span>
-          <Button variant="secondary" onClick={() => void signOut()}>
-            {t('common.signOut')}
-          </Button>
-        </>
-      }
+      navLabel={t('admin.nav')}
+      signedInAs={me.upn}
+      onSignOut={() => void signOut()}
+      base="/admin"
+      pages={sections}
+      current={current}
+      navigate={navigate}
     >
-      <div className="admin-grid">
-        <nav aria-label={t('admin.nav')} className="side-nav">
-          <ul>
-            {sections.map(([id, label]) => (
-              <li key={id}>
-                <a
-                  href={`/admin/${id}`}
-                  aria-current={current === id ? 'page' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(`/admin/${id}`);
-                  }}
-                >
-                  {t(label)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="blade">
-          {current === 'onprem' ? <OnPremisesBlade onError={onSessionLost} /> : null}
-          {current === 'reset' ? <ResetSettingsPage onError={onSessionLost} /> : null}
-          {current === 'users' ? <UsersPage onError={onSessionLost} /> : null}
-          {current === 'agents' ? <AgentsPage onError={onSessionLost} /> : null}
-          {current === 'sync' ? <SyncRunsPage onError={onSessionLost} /> : null}
-          {current === 'audit' ? <AuditPage onError={onSessionLost} /> : null}
-        </div>
-      </div>
-    </Layout>
+      {current === 'onprem' ? <OnPremisesBlade onError={onSessionLost} /> : null}
+      {current === 'reset' ? <ResetSettingsPage onError={onSessionLost} /> : null}
+      {current === 'users' ? <UsersPage onError={onSessionLost} /> : null}
+      {current === 'agents' ? <AgentsPage onError={onSessionLost} /> : null}
+      {current === 'sync' ? <SyncRunsPage onError={onSessionLost} /> : null}
+      {current === 'audit' ? <AuditPage onError={onSessionLost} /> : null}
+    </SideNavLayout>
   );
 }

@@ -9,7 +9,7 @@ import { OutcomeNotice } from '../ui/outcome';
 import { adminApi } from './admin-api';
 import { integrationStatus } from './agent-health';
 import { Switch } from './switch';
-import { useLoad } from './use-load';
+import { useResetSettings } from './use-reset-settings';
 
 const POLL_MS = 5000;
 
@@ -17,19 +17,9 @@ const POLL_MS = 5000;
 export function OnPremisesBlade(props: { readonly onError: (error: unknown) => void }) {
   const { t } = useI18n();
   const heading = useFocusOnChange<HTMLHeadingElement>('onprem');
-  const settings = useLoad(
-    () => adminApi<PasswordResetSettings>('/settings/password-reset'),
-    props.onError,
-  );
+  const settings = useResetSettings(props.onError);
+  const { draft, busy, saved, error } = settings;
   const [agents, setAgents] = useState<readonly AgentView[] | null>(null);
-  const [draft, setDraft] = useState<PasswordResetSettings | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (settings.data) setDraft(settings.data);
-  }, [settings.data]);
 
   useEffect(() => {
     let current = true;
@@ -46,10 +36,8 @@ export function OnPremisesBlade(props: { readonly onError: (error: unknown) => v
   }, []);
 
   const status = agents ? integrationStatus(agents) : null;
-  const set = (change: Partial<PasswordResetSettings['onPremises']>) => {
-    setSaved(false);
-    setDraft((value) => value && { ...value, onPremises: { ...value.onPremises, ...change } });
-  };
+  const set = (change: Partial<PasswordResetSettings['onPremises']>) =>
+    settings.edit((value) => ({ ...value, onPremises: { ...value.onPremises, ...change } }));
   return (
     <section>
       <StepHeading focusRef={heading}>{t('admin.onprem.title')}</StepHeading>
@@ -67,27 +55,7 @@ export function OnPremisesBlade(props: { readonly onError: (error: unknown) => v
         </p>
       </div>
       {draft ? (
-        <form
-          className="card"
-          onSubmit={(event) => {
-            event.preventDefault();
-            setBusy(true);
-            setError(null);
-            adminApi<PasswordResetSettings>('/settings/password-reset', {
-              method: 'PUT',
-              body: draft,
-            })
-              .then((value) => {
-                setDraft(value);
-                setSaved(true);
-              })
-              .catch((failure: unknown) => {
-                setError(failure);
-                props.onError(failure);
-              })
-              .finally(() => setBusy(false));
-          }}
-        >
+        <form className="card" onSubmit={settings.save}>
           <Switch
             label={t('admin.onprem.writeback')}
             checked={draft.onPremises.writebackEnabled}
@@ -106,7 +74,7 @@ export function OnPremisesBlade(props: { readonly onError: (error: unknown) => v
           </Button>
         </form>
       ) : (
-        <OutcomeNotice error={settings.error} />
+        <OutcomeNotice error={settings.loadError} />
       )}
     </section>
   );

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import type { MethodKind, PasswordResetSettings } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Button, TextField } from '../ui/fields';
@@ -6,9 +5,8 @@ import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
 import { Notice } from '../ui/notice';
 import { OutcomeNotice } from '../ui/outcome';
-import { adminApi } from './admin-api';
 import { Switch } from './switch';
-import { useLoad } from './use-load';
+import { useResetSettings } from './use-reset-settings';
 
 const methodKinds: readonly MethodKind[] = ['email', 'phone', 'totp', 'security_questions'];
 const scopes = ['none', 'selected', 'all'] as const;
@@ -24,54 +22,23 @@ function bannedKey(settings: PasswordResetSettings): string | null {
 export function ResetSettingsPage(props: { readonly onError: (error: unknown) => void }) {
   const { t } = useI18n();
   const heading = useFocusOnChange<HTMLHeadingElement>('reset');
-  const loaded = useLoad(
-    () => adminApi<PasswordResetSettings>('/settings/password-reset'),
-    props.onError,
-  );
-  const [draft, setDraft] = useState<PasswordResetSettings | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (loaded.data) setDraft(loaded.data);
-  }, [loaded.data]);
+  const settings = useResetSettings(props.onError);
+  const { draft, busy, saved, error } = settings;
   if (!draft) {
     return (
       <section>
         <StepHeading focusRef={heading}>{t('admin.reset.title')}</StepHeading>
-        <OutcomeNotice error={loaded.error} />
+        <OutcomeNotice error={settings.loadError} />
       </section>
     );
   }
-  const update = (change: Partial<PasswordResetSettings>) => {
-    setSaved(false);
-    setDraft({ ...draft, ...change });
-  };
+  const update = (change: Partial<PasswordResetSettings>) =>
+    settings.edit((value) => ({ ...value, ...change }));
   const banned = bannedKey(draft);
   return (
     <section>
       <StepHeading focusRef={heading}>{t('admin.reset.title')}</StepHeading>
-      <form
-        className="card"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(null);
-          adminApi<PasswordResetSettings>('/settings/password-reset', {
-            method: 'PUT',
-            body: draft,
-          })
-            .then((value) => {
-              setDraft(value);
-              setSaved(true);
-            })
-            .catch((failure: unknown) => {
-              setError(failure);
-              props.onError(failure);
-            })
-            .finally(() => setBusy(false));
-        }}
-      >
+      <form className="card" onSubmit={settings.save}>
         <fieldset>
           <legend>{t('admin.reset.scope')}</legend>
           <div className="segmented">

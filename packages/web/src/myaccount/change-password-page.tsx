@@ -1,21 +1,18 @@
 import { useCallback, useState } from 'react';
 import type { PolicyCheck } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import { Button, PasswordInput } from '../ui/fields';
+import { Button } from '../ui/fields';
 import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
-import { NewPasswordFields } from '../ui/new-password';
 import { Notice } from '../ui/notice';
 import { OutcomeNotice } from '../ui/outcome';
 import { meApi } from './me-api';
+import { usePasswordChange } from './use-password-change';
 
 /** Change password while signed in: current + new, rules checked live for this user. */
 export function ChangePasswordPage() {
   const { t, language } = useI18n();
   const heading = useFocusOnChange<HTMLHeadingElement>('password');
-  const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -24,6 +21,7 @@ export function ChangePasswordPage() {
       meApi<PolicyCheck>('/me/password/check', { body: { password: candidate, locale: language } }),
     [language],
   );
+  const change = usePasswordChange(check);
   return (
     <section>
       <StepHeading focusRef={heading}>{t('me.password.title')}</StepHeading>
@@ -34,38 +32,24 @@ export function ChangePasswordPage() {
         className="card"
         onSubmit={(event) => {
           event.preventDefault();
-          if (password !== confirm) return;
+          if (!change.complete) return;
           setBusy(true);
           setError(null);
           setDone(false);
-          meApi('/me/password', { body: { currentPassword: current, newPassword: password } })
+          meApi('/me/password', {
+            body: { currentPassword: change.current, newPassword: change.password },
+          })
             .then(() => {
-              setCurrent('');
-              setPassword('');
-              setConfirm('');
+              change.clear();
               setDone(true);
             })
             .catch(setError)
             .finally(() => setBusy(false));
         }}
       >
-        <PasswordInput
-          label={t('field.currentPassword')}
-          value={current}
-          onValue={setCurrent}
-          autoComplete="current-password"
-          required
-        />
-        <NewPasswordFields
-          value={password}
-          onValue={setPassword}
-          confirm={confirm}
-          onConfirm={setConfirm}
-          check={check}
-          showMismatch
-        />
+        {change.fields}
         <OutcomeNotice error={error} />
-        <Button type="submit" busy={busy} disabled={!current || !password || password !== confirm}>
+        <Button type="submit" busy={busy} disabled={!change.complete}>
           {t('me.password.submit')}
         </Button>
       </form>

@@ -2,11 +2,11 @@ import { useCallback, useState } from 'react';
 import { api } from '../api/client';
 import type { PolicyCheck } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import { Button, PasswordInput } from '../ui/fields';
+import { Button } from '../ui/fields';
 import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
-import { NewPasswordFields } from '../ui/new-password';
 import { OutcomeNotice } from '../ui/outcome';
+import { usePasswordChange } from './use-password-change';
 
 export type MustChangeReason = 'must_change_password' | 'password_expired';
 
@@ -22,9 +22,6 @@ export function MustChangePassword(props: {
 }) {
   const { t, language } = useI18n();
   const heading = useFocusOnChange<HTMLHeadingElement>('must-change');
-  const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const check = useCallback(
@@ -34,21 +31,24 @@ export function MustChangePassword(props: {
       }),
     [language],
   );
+  const change = usePasswordChange(check);
   return (
     <form
       className="card"
       onSubmit={(event) => {
         event.preventDefault();
-        if (password !== confirm) return;
+        if (!change.complete) return;
         setBusy(true);
         setError(null);
         api('/self-service/password/change', {
-          body: { userPrincipalName: props.upn, currentPassword: current, newPassword: password },
+          body: {
+            userPrincipalName: props.upn,
+            currentPassword: change.current,
+            newPassword: change.password,
+          },
         })
           .then(() => {
-            setCurrent('');
-            setPassword('');
-            setConfirm('');
+            change.clear();
             props.onChanged();
           })
           .catch(setError)
@@ -62,24 +62,10 @@ export function MustChangePassword(props: {
       <p>
         <strong>{props.upn}</strong>
       </p>
-      <PasswordInput
-        label={t('field.currentPassword')}
-        value={current}
-        onValue={setCurrent}
-        autoComplete="current-password"
-        required
-      />
-      <NewPasswordFields
-        value={password}
-        onValue={setPassword}
-        confirm={confirm}
-        onConfirm={setConfirm}
-        check={check}
-        showMismatch
-      />
+      {change.fields}
       <OutcomeNotice error={error} />
       <div className="button-row">
-        <Button type="submit" busy={busy} disabled={!current || !password || password !== confirm}>
+        <Button type="submit" busy={busy} disabled={!change.complete}>
           {t('me.password.submit')}
         </Button>
         <Button variant="secondary" onClick={props.onCancel}>

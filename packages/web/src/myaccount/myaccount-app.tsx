@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { isApiError } from '../api/client';
 import type { MeView } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { Button } from '../ui/fields';
 import { Layout } from '../ui/layout';
 import { usePath } from '../ui/router';
+import { SideNavLayout } from '../ui/side-nav-layout';
 import { ChangePasswordPage } from './change-password-page';
 import { meApi } from './me-api';
 import { MustChangePassword, type MustChangeReason } from './must-change-password';
@@ -80,45 +80,21 @@ export function MyAccountApp() {
     setState({ name: 'signedOut' });
   };
   return (
-    <Layout
+    <SideNavLayout
       section={t('me.title')}
-      wide
-      actions={
-        <>
-          <span className="muted">{me.userPrincipalName}</span>
-          <Button variant="secondary" onClick={() => void signOut()}>
-            {t('common.signOut')}
-          </Button>
-        </>
-      }
+      navLabel={t('me.title')}
+      signedInAs={me.userPrincipalName}
+      onSignOut={() => void signOut()}
+      base="/myaccount"
+      pages={pages}
+      current={current}
+      navigate={navigate}
     >
-      <div className="admin-grid">
-        <nav aria-label={t('me.title')} className="side-nav">
-          <ul>
-            {pages.map(([id, label]) => (
-              <li key={id}>
-                <a
-                  href={`/myaccount/${id}`}
-                  aria-current={current === id ? 'page' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(`/myaccount/${id}`);
-                  }}
-                >
-                  {t(label)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="blade">
-          {current === '' ? (
-            <OverviewPage me={me} onRegister={() => navigate('/myaccount/security')} />
-          ) : null}
-          {current === 'password' ? <ChangePasswordPage /> : null}
-          {current === 'security' ? <SecurityInfoPage me={me} onChanged={refresh} /> : null}
-        </div>
-      </div>
-    </Layout>
+      {current === '' ? (
+        <OverviewPage me={me} onRegister={() => navigate('/myaccount/security')} />
+      ) : null}
+      {current === 'password' ? <ChangePasswordPage /> : null}
+      {current === 'security' ? <SecurityInfoPage me={me} onChanged={refresh} /> : null}
+    </SideNavLayout>
   );
 }
