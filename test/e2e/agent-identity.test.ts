@@ -4,12 +4,13 @@ import { hasStagedKeys, loadEnrollment, stageNextKeys, statePaths } from '@ferry
 import {
   generateSigningKeyPair,
   importKey,
+  Secret,
   signProof,
   SIGNING_ALG,
   type CloudMessage,
 } from '@ferry/protocol';
 import WebSocket from 'ws';
-import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
+import { byName, openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
 import { FerrySystem, type AgentHandle } from './support/ferry-system.js';
 import { syncedLabUser } from './support/synced-lab-user.js';
 
@@ -18,6 +19,7 @@ async function rawSession(url: string): Promise<{
   send(m: unknown): void;
   hello(agentId: string, protocolVersion?: number): Promise<CloudMessage>;
   next(): Promise<CloudMessage>;
+  nextOf<T extends CloudMessage['type']>(type: T): Promise<Extract<CloudMessage, { type: T }>>;
   closed: Promise<number>;
   close(): void;
 }> {
@@ -37,9 +39,18 @@ async function rawSession(url: string): Promise<{
     inbox.length > 0
       ? Promise.resolve(inbox.shift()!)
       : new Promise((resolve) => waiting.push(resolve));
+  const nextOf = async <T extends CloudMessage['type']>(
+    type: T,
+  ): Promise<Extract<CloudMessage, { type: T }>> => {
+    for (;;) {
+      const message = await next();
+      if (message.type === type) return message as Extract<CloudMessage, { type: T }>;
+    }
+  };
   return {
     send,
     next,
+    nextOf,
     hello: (agentId: string, protocolVersion = 1) => {
       send({ type: 'hello', protocolVersion, agentId, agentVersion: 'test' });
       return next();
@@ -64,6 +75,22 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     await system?.stop();
     await lab?.close();
   });
+
+  /** A hand-driven session proven with the real agent's own keys (it replaces the agent's). */
+  async function sessionAsTheAgent(protocolVersion: number) {
+    const { keys } = await loadEnrollment(statePaths(agent.stateDir));
+    const session = await rawSession(system.nodes[0]!.url);
+    const challenge = await session.hello(agent.agentId, protocolVersion);
+    session.send({
+      type: 'proof',
+      jws: await signProof(keys.signing, {
+        nonce: challenge.type === 'challenge' ? challenge.nonce : '',
+        agentId: agent.agentId,
+      }),
+    });
+    assert.equal((await session.next()).type, 'accepted');
+    return session;
+  }
 
   test('a proof signed with another key is refused (proof_invalid)', async () => {
     const session = await rawSession(system.nodes[0]!.url);
@@ -103,7 +130,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     assert.ok(
       refused.type === 'refused' &&
         refused.code === 'protocol_incompatible' &&
-        /99.*1\.\.1/.test(refused.message),
+        /99.*1\.\.2/.test(refused.message),
       JSON.stringify(refused),
     );
   });
@@ -128,17 +155,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
       .where('target_json', 'like', `%${user.objectGUID}%`)
       .executeTakeFirstOrThrow();
     // Act as the real agent, with its own keys, and replay.
-    const { keys } = await loadEnrollment(statePaths(agent.stateDir));
-    const session = await rawSession(system.nodes[0]!.url);
-    const challenge = await session.hello(agent.agentId);
-    session.send({
-      type: 'proof',
-      jws: await signProof(keys.signing, {
-        nonce: challenge.type === 'challenge' ? challenge.nonce : '',
-        agentId: agent.agentId,
-      }),
-    });
-    assert.equal((await session.next()).type, 'accepted');
+    const session = await sessionAsTheAgent(1);
     session.send({ type: 'claim', operationId: row.id, passwordLastSet: '1' });
     const claim = await session.next();
     assert.deepEqual(claim.type === 'claim_answer' && claim.granted, false);
@@ -155,6 +172,57 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
       ['done', 'applied', row.attempts],
     );
     session.close();
+    await system.waitForAgentStatus(agent.agentId);
+  });
+
+  test('an agent lost after announcing its write: the next attempt hears its stamp and writes nothing', async () => {
+    const user = await syncedLabUser(lab, system);
+    const password = 'Lost!Agent-7hQ2x';
+    // The real agent sleeps while this session, with its keys, takes its place.
+    agent.process.freeze();
+    try {
+      const session = await sessionAsTheAgent(2);
+      const pending = system.api.post(`/api/v1/users/${user.userId}/password`, { password });
+      const { jws } = await session.nextOf('operation');
+      const operationId = (
+        JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as { id: string }
+      ).id;
+      session.send({ type: 'claim', operationId });
+      assert.equal((await session.nextOf('claim_answer')).granted, true);
+      const seen = await lab.connector().findUser(byName(user.account));
+      assert.ok(seen.ok);
+      session.send({
+        type: 'writing',
+        operationId,
+        passwordLastSet: seen.user.passwordLastSetStamp,
+      });
+      // The write lands; the agent is lost before it reports.
+      const written = await lab
+        .connector()
+        .reset(byName(user.account), Secret.of(password), { initiator: 'admin' });
+      assert.equal(written.code, 'applied');
+      const landed = await lab.connector().findUser(byName(user.account));
+      assert.ok(landed.ok);
+      session.close();
+      agent.process.thaw();
+      // The real agent reconnects, takes the retry, sees the stamp moved and writes nothing.
+      const answer = await pending;
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      const row = await system
+        .store()
+        .db.selectFrom('operations')
+        .selectAll()
+        .where('id', '=', operationId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [row.state, row.attempts, row.prior_pwd_last_set],
+        ['done', 2, seen.user.passwordLastSetStamp],
+      );
+      const after = await lab.connector().findUser(byName(user.account));
+      assert.equal(after.ok && after.user.passwordLastSetStamp, landed.user.passwordLastSetStamp);
+    } finally {
+      agent.process.thaw();
+    }
     await system.waitForAgentStatus(agent.agentId);
   });
 

@@ -38,8 +38,8 @@ export async function startAgent(
     decryptionKeys: () => link.channel?.keys.decryption ?? keys.decryption,
     passwordWritebackEnabled: () => config.passwordWriteback,
     clock,
-    claim: (operationId, stamp) =>
-      link.channel?.claim(operationId, stamp) ?? Promise.resolve(false),
+    claim: (operationId) => link.channel?.claim(operationId) ?? Promise.resolve(false),
+    announceWrite: (operationId, stamp) => link.channel?.announceWrite(operationId, stamp) ?? false,
   });
   const status = async (): Promise<AgentStatus> => {
     try {

@@ -29,11 +29,13 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
   });
   after(async () => lab.close());
 
-  function setup(options: { writeback?: boolean; grant?: boolean } = {}) {
+  function setup(options: { writeback?: boolean; grant?: boolean; cloudReachable?: boolean } = {}) {
     const journal = new OperationJournal(
       path.join(mkdtempSync(path.join(tmpdir(), 'exec-')), 'journal.jsonl'),
     );
     const claims: string[] = [];
+    /** The stamps the cloud was told before each write. */
+    const announced: Array<{ id: string; stamp: string | undefined }> = [];
     const executor = new OperationExecutor({
       connector: lab.connector(),
       journal,
@@ -44,8 +46,12 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
         claims.push(id);
         return options.grant ?? true;
       },
+      announceWrite: (id, seen) => {
+        announced.push({ id, stamp: seen });
+        return options.cloudReachable ?? true;
+      },
     });
-    return { executor, journal, claims };
+    return { executor, journal, claims, announced };
   }
 
   async function operation(
@@ -59,6 +65,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
       expiresAt: new Date(Date.now() + 30_000).toISOString(),
       ...overrides,
     };
+
     return {
       kind,
       tenantId: 'default',
@@ -82,11 +89,15 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
 
   test('admin reset applies once; a replay returns the journaled outcome without writing again', async () => {
     const user = await lab.newUser();
-    const { executor, claims } = setup();
+    const before = await stamp(user.sAMAccountName);
+    const { executor, claims, announced } = setup();
     const op = await operation('admin_reset', user.sAMAccountName, {
       newPassword: 'Exec!0nce-Ab12',
     });
     assert.deepEqual(await executor.execute(op), { code: 'applied' });
+    // The cloud was told the stamp as it was before the write (and, below, no announcement
+    // means no write).
+    assert.deepEqual(announced, [{ id: op.id, stamp: before }]);
     const afterFirst = await stamp(user.sAMAccountName);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(await executor.execute(op), { code: 'applied' });
@@ -136,6 +147,18 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     assert.equal(outcome?.code, 'operation_rejected');
   });
 
+  test('the cloud cannot be told the stamp (its socket is gone): no write and no result', async () => {
+    const user = await lab.newUser();
+    const before = await stamp(user.sAMAccountName);
+    const { executor, journal } = setup({ cloudReachable: false });
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Unheard!Ab12-x',
+    });
+    assert.equal(await executor.execute(op), undefined);
+    assert.equal(await stamp(user.sAMAccountName), before);
+    assert.equal(journal.state(op.id).phase, 'unknown', 'a redelivery claims afresh');
+  });
+
   test('claim refused (another agent holds it): no write and no result', async () => {
     const user = await lab.newUser();
     const before = await stamp(user.sAMAccountName);
@@ -166,7 +189,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
       code: 'applied',
     });
     assert.equal(await stamp(user.sAMAccountName), landed);
-    assert.deepEqual(claims, []);
+    assert.deepEqual(claims, [op.id], 'the retry claims before it answers');
   });
 
   test('a retry when the first attempt did not land applies it', async () => {

@@ -337,7 +337,7 @@ export class AgentChannel {
   }
 
   /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */
-  claim(operationId: string, passwordLastSet: string | undefined): Promise<boolean> {
+  claim(operationId: string): Promise<boolean> {
     if (this.#state !== 'online') return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -348,14 +348,35 @@ export class AgentChannel {
         clearTimeout(timer);
         resolve(granted);
       });
-      this.#send({ type: 'claim', operationId, ...(passwordLastSet ? { passwordLastSet } : {}) });
+      this.#send({ type: 'claim', operationId });
     });
   }
 
-  #send(message: AgentMessage): void {
+  /**
+   * Used by the executor just before a claimed write: the user's pwdLastSet as it was. False
+   * when the socket is gone, so the cloud may give the operation to another agent.
+   */
+  announceWrite(operationId: string, passwordLastSet: string | undefined): boolean {
+    if (this.#state !== 'online') return false;
+    return this.#send({
+      type: 'writing',
+      operationId,
+      ...(passwordLastSet === undefined ? {} : { passwordLastSet }),
+    });
+  }
+
+  /** False when the socket is not open (the message is dropped). */
+  #send(message: AgentMessage): boolean {
     const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(JSON.stringify(agentMessageSchema.parse(message)));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    // Messages carrying what the agent read (status, sync batches) are checked against the
+    // schema before they leave; an operation's own messages hold only typed values and are
+    // on the user's wait (the cloud checks everything it receives).
+    const checked = OPERATION_MESSAGES.has(message.type)
+      ? message
+      : agentMessageSchema.parse(message);
+    socket.send(JSON.stringify(checked));
+    return true;
   }
 
   #setState(state: ChannelState): void {
@@ -370,6 +391,12 @@ export class AgentChannel {
     this.#timers = [];
   }
 }
+
+const OPERATION_MESSAGES: ReadonlySet<AgentMessage['type']> = new Set([
+  'claim',
+  'writing',
+  'result',
+]);
 
 /** The id in an operation whose signature failed, only to say which one was refused. */
 function unverifiedOperationId(jws: string): string | undefined {

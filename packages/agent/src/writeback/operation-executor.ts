@@ -19,11 +19,14 @@ export interface ExecutorDependencies {
   /** The agent's own "password writeback" switch (the setup wizard's checkbox). */
   readonly passwordWritebackEnabled: () => boolean;
   readonly clock: Clock;
+  /** Asks the cloud for the right to write; false when another agent holds the operation. */
+  readonly claim: (operationId: string) => Promise<boolean>;
   /**
-   * Asks the cloud for the right to write, telling it the user's pwdLastSet as it is now;
-   * false when another agent holds the operation.
+   * Tells the cloud, just before the write, the user's pwdLastSet as the lookup saw it: if
+   * this agent is lost, the next one compares it with AD to tell whether the write landed.
+   * False when the cloud cannot be told (its socket is gone): then there is no write.
    */
-  readonly claim: (operationId: string, passwordLastSet: string | undefined) => Promise<boolean>;
+  readonly announceWrite: (operationId: string, passwordLastSet: string | undefined) => boolean;
 }
 
 /** `undefined`: another agent has the operation; this one sends no result. */
@@ -34,8 +37,8 @@ const WRITES = new Set(['sspr_reset', 'admin_reset', 'change', 'unlock']);
 /**
  * Applies one verified operation exactly once: a replay gets the journaled outcome, an
  * expired operation is never applied, secrets must belong to the operation, the cloud must
- * grant the claim before the directory write, and a retry after another agent's attempt
- * first checks whether that attempt already landed.
+ * grant the claim before the directory write and hear the user's pwdLastSet as it was, and a
+ * retry after another agent's attempt first checks whether that attempt already landed.
  */
 export class OperationExecutor {
   readonly #deps: ExecutorDependencies;
@@ -55,16 +58,18 @@ export class OperationExecutor {
     if (isWrite && !this.#deps.passwordWritebackEnabled()) {
       return { code: 'writeback_disabled', scope: 'agent' };
     }
-    // One lookup serves the idempotency check, the claim and the write itself; it travels to
-    // the DC while the secrets are decrypted.
+    // The claim and the lookup (which serves the idempotency check and the write itself) travel
+    // together, while the secrets are decrypted: the user waits for the slower of the two.
     const lookup = isWrite ? this.#deps.connector.resolveUser(operation.target) : undefined;
-    // Decryption holds the thread (an RSA private-key operation): first let the search go out.
+    const claim = isWrite && known.phase === 'unknown' ? this.#deps.claim(operation.id) : true;
+    // Decryption holds the thread (an RSA private-key operation): first let both go out.
     if (lookup) await new Promise((resolve) => setImmediate(resolve));
     const secrets = await this.#secretsOf(operation);
     const found = await lookup;
     if ('code' in secrets) return secrets;
     if (!found) return this.#apply(operation, secrets, operation.target);
     if (!found.ok) return found.outcome;
+    if (!(await claim)) return undefined;
     const stamp = found.user.passwordLastSetStamp;
     if (
       operation.priorPasswordLastSet !== undefined &&
@@ -76,8 +81,8 @@ export class OperationExecutor {
       journal.done(operation.id, outcome, clock.now());
       return outcome;
     }
-    if (known.phase === 'unknown' && !(await this.#deps.claim(operation.id, stamp)))
-      return undefined;
+    // Not awaited: a lost socket is how the cloud learns to retry, and it reads what came first.
+    if (!this.#deps.announceWrite(operation.id, stamp)) return undefined;
     journal.claimed(operation.id, clock.now());
     const outcome = await this.#apply(operation, secrets, found);
     journal.done(operation.id, outcome, clock.now());

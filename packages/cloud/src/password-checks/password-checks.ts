@@ -24,7 +24,6 @@ export class PasswordChecks {
   readonly #threads: CheckThread[] = [];
   readonly #log: Logger;
   #nextId = 1;
-  #turn = 0;
   #closed = false;
 
   // Each thread holds its own word lists (tens of MB): two are plenty for keystroke checks.
@@ -55,7 +54,11 @@ export class PasswordChecks {
 
   evaluate(input: PasswordEvaluationInput): Promise<PasswordEvaluation> {
     if (this.#closed) return Promise.reject(new Error('password checks are closed'));
-    const thread = this.#threads[this.#turn++ % this.#threads.length]!;
+    // The least busy thread, the first on a tie: a check never queues behind another while a
+    // thread is free, and one-at-a-time checks keep to one thread, whose caches are warm.
+    const thread = this.#threads.reduce((best, candidate) =>
+      candidate.pending.size < best.pending.size ? candidate : best,
+    );
     const id = this.#nextId++;
     const { password, ...rest } = input;
     const request: CheckRequest = { id, password: password.reveal(), input: rest };

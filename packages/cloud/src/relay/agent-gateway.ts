@@ -18,7 +18,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
-import { claimOperation, completeOperation, countServedOperation } from './agent-store.js';
+import {
+  claimOperation,
+  completeOperation,
+  countServedOperation,
+  recordPriorStamp,
+} from './agent-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import { applyBatch } from '../sync/apply-batch.js';
 import { countSyncedUsers, takeSyncLease } from '../sync/sync-state.js';
@@ -131,7 +136,15 @@ export class AgentGateway {
     });
     socket.on('close', () => {
       clearTimeout(deadline);
-      if (phase.name === 'online') void this.#disconnected(phase.session);
+      // After the messages already received: a stamp the agent sent before its write must be
+      // recorded before the operation can go to another agent.
+      queue = queue
+        .then(async () => {
+          if (phase.name === 'online') await this.#disconnected(phase.session);
+        })
+        .catch((error: unknown) => {
+          this.#options.log.error({ err: error }, 'agent gateway: disconnect handling failed');
+        });
     });
   }
 
@@ -264,6 +277,16 @@ export class AgentGateway {
           this.#options.log.error({ err: error }, 'agent gateway: claim failed');
           send({ type: 'claim_answer', operationId: message.operationId, granted: false });
         });
+        return;
+      case 'writing':
+        // Awaited: the result that follows must find the stamp recorded.
+        if (message.passwordLastSet !== undefined)
+          await recordPriorStamp(db, {
+            tenantId: session.tenantId,
+            agentId: session.agentId,
+            operationId: message.operationId,
+            passwordLastSet: message.passwordLastSet,
+          });
         return;
       case 'result': {
         session.inFlight.delete(message.operationId);

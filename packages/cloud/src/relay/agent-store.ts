@@ -62,7 +62,10 @@ export async function reportedDomainPolicy(
     .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;
 }
 
-/** The agent's claim: granted only while the operation is pending and not expired. */
+/**
+ * The agent's claim: granted only while the operation is pending and not expired. A v1 agent
+ * claims after its lookup, with the user's pwdLastSet; v2 sends it in `writing`.
+ */
 export async function claimOperation(
   db: Kysely<Database>,
   claim: {
@@ -90,6 +93,26 @@ export async function claimOperation(
     .where('expires_at', '>', claim.now.toISOString())
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * What the claiming agent saw of the user just before its write (the first report wins): if
+ * that agent is lost, the next one compares it with AD to tell whether the write landed.
+ */
+export async function recordPriorStamp(
+  db: Kysely<Database>,
+  report: { tenantId: string; agentId: string; operationId: string; passwordLastSet: string },
+): Promise<void> {
+  await db
+    .updateTable('operations')
+    .set((eb) => ({
+      prior_pwd_last_set: eb.fn.coalesce('prior_pwd_last_set', eb.val(report.passwordLastSet)),
+    }))
+    .where('id', '=', report.operationId)
+    .where('tenant_id', '=', report.tenantId)
+    .where('state', '=', 'claimed')
+    .where('agent_id', '=', report.agentId)
+    .execute();
 }
 
 /** Records an agent's outcome once; a second or a stranger's result changes nothing. */

@@ -20,6 +20,7 @@ test('the schema names every message type of both directions', () => {
     'status',
     'heartbeat',
     'claim',
+    'writing',
     'result',
     'challenge',
     'accepted',

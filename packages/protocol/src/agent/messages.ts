@@ -6,8 +6,8 @@ import { syncBatchSchema, syncCursorSchema, syncPreviewChangesSchema } from './s
 /**
  * Messages on the agent's WebSocket, one JSON object per frame, tagged by `type`.
  * The agent speaks first (hello), proves its key on the cloud's nonce (proof), then reports
- * status and heartbeats; the cloud sends signed operations; the agent claims each before
- * writing and reports the outcome.
+ * status and heartbeats; the cloud sends signed operations; the agent claims each as it
+ * arrives, says what it saw of the user just before writing, and reports the outcome.
  */
 const agentId = z.string().min(1).max(128);
 const operationId = z.uuid();
@@ -34,9 +34,23 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('proof'), jws: z.string().max(4096) }),
   z.object({ type: z.literal('status'), status: agentStatusSchema }),
   z.object({ type: z.literal('heartbeat'), sentAt: z.iso.datetime() }),
-  /** Before a write: "I take this one; the user's pwdLastSet is X". */
+  /**
+   * "I take this one", sent as the operation arrives (v2), while the agent looks the user up.
+   * A v1 agent claims after its lookup and gives the user's pwdLastSet here instead of in
+   * `writing`.
+   */
   z.object({
     type: z.literal('claim'),
+    operationId,
+    passwordLastSet: z.string().max(32).optional(),
+  }),
+  /**
+   * Sent once the claim is granted, just before the directory write: the user's pwdLastSet as
+   * the agent's lookup saw it. If this agent is then lost, the next one compares it with the
+   * directory to tell whether this write landed.
+   */
+  z.object({
+    type: z.literal('writing'),
     operationId,
     passwordLastSet: z.string().max(32).optional(),
   }),
