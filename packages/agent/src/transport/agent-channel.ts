@@ -353,8 +353,8 @@ export class AgentChannel {
   }
 
   /**
-   * Used by the executor just before a claimed write: the user's pwdLastSet as it was. False
-   * when the socket is gone, so the cloud may give the operation to another agent.
+   * Used by the executor before a write: the user's pwdLastSet as it was. False when the
+   * socket is gone, so the cloud may give the operation to another agent.
    */
   announceWrite(operationId: string, passwordLastSet: string | undefined): boolean {
     if (this.#state !== 'online') return false;

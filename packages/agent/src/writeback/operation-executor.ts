@@ -22,9 +22,9 @@ export interface ExecutorDependencies {
   /** Asks the cloud for the right to write; false when another agent holds the operation. */
   readonly claim: (operationId: string) => Promise<boolean>;
   /**
-   * Tells the cloud, just before the write, the user's pwdLastSet as the lookup saw it: if
-   * this agent is lost, the next one compares it with AD to tell whether the write landed.
-   * False when the cloud cannot be told (its socket is gone): then there is no write.
+   * Tells the cloud, before the write, the user's pwdLastSet as the lookup saw it: if this
+   * agent is lost, the next one compares it with AD to tell whether the write landed. False
+   * when the cloud cannot be told (its socket is gone): then there is no write.
    */
   readonly announceWrite: (operationId: string, passwordLastSet: string | undefined) => boolean;
 }
@@ -69,8 +69,12 @@ export class OperationExecutor {
     if ('code' in secrets) return secrets;
     if (!found) return this.#apply(operation, secrets, operation.target);
     if (!found.ok) return found.outcome;
-    if (!(await claim)) return undefined;
     const stamp = found.user.passwordLastSetStamp;
+    // Told as soon as it is known, while the claim may still wait on the cloud's check; not
+    // awaited: the cloud keeps the first stamp it hears, reads it before anything this agent
+    // sends later, and a lost socket is how it learns to retry. No socket, no write.
+    const announced = this.#deps.announceWrite(operation.id, stamp);
+    if (!(await claim) || !announced) return undefined;
     if (
       operation.priorPasswordLastSet !== undefined &&
       operation.kind !== 'unlock' &&
@@ -81,8 +85,6 @@ export class OperationExecutor {
       journal.done(operation.id, outcome, clock.now());
       return outcome;
     }
-    // Not awaited: a lost socket is how the cloud learns to retry, and it reads what came first.
-    if (!this.#deps.announceWrite(operation.id, stamp)) return undefined;
     journal.claimed(operation.id, clock.now());
     const outcome = await this.#apply(operation, secrets, found);
     journal.done(operation.id, outcome, clock.now());

@@ -370,20 +370,21 @@ export class AgentGateway {
     send: (m: CloudMessage) => void,
   ): Promise<void> {
     const { db, clock, relay } = this.#options;
-    const claim = () =>
+    const claim = (checkPassed: boolean) =>
       claimOperation(db, {
         tenantId: session.tenantId,
         agentId: session.agentId,
         operationId: message.operationId,
         passwordLastSet: message.passwordLastSet,
         now: clock.now(),
+        checkPassed,
       });
-    let granted = await claim();
+    let granted = await claim(false);
     if (!granted) {
       // Held for the cloud's check: ask again once it ends (the claim stays conditional, so a
-      // second try can only succeed on a pending, unexpired operation).
-      await relay.holds.released(message.operationId);
-      granted = await claim();
+      // second try succeeds only on a pending, unexpired operation, or a held one whose check
+      // this node saw pass).
+      granted = await claim(await relay.holds.released(message.operationId));
     }
     send({
       type: 'claim_answer',

@@ -74,6 +74,8 @@ export async function claimOperation(
     operationId: string;
     passwordLastSet: string | undefined;
     now: Date;
+    /** This node's check of a held operation passed: `held` may be claimed too. */
+    checkPassed?: boolean;
   },
 ): Promise<boolean> {
   const result = await db
@@ -89,15 +91,17 @@ export async function claimOperation(
     }))
     .where('id', '=', claim.operationId)
     .where('tenant_id', '=', claim.tenantId)
-    .where('state', '=', 'pending')
+    .where('state', 'in', claim.checkPassed ? ['pending', 'held'] : ['pending'])
     .where('expires_at', '>', claim.now.toISOString())
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /**
- * What the claiming agent saw of the user just before its write (the first report wins): if
- * that agent is lost, the next one compares it with AD to tell whether the write landed.
+ * What the agent saw of the user before its write (the first report wins): if that agent is
+ * lost, the next one compares it with AD to tell whether the write landed. The report may come
+ * while the claim still waits on the cloud's check (`held`, `pending`); once another agent
+ * holds the operation it changes nothing.
  */
 export async function recordPriorStamp(
   db: Kysely<Database>,
@@ -110,8 +114,12 @@ export async function recordPriorStamp(
     }))
     .where('id', '=', report.operationId)
     .where('tenant_id', '=', report.tenantId)
-    .where('state', '=', 'claimed')
-    .where('agent_id', '=', report.agentId)
+    .where((eb) =>
+      eb.or([
+        eb('state', 'in', ['held', 'pending']),
+        eb.and([eb('state', '=', 'claimed'), eb('agent_id', '=', report.agentId)]),
+      ]),
+    )
     .execute();
 }
 

@@ -14,7 +14,10 @@ const POLL_LIMIT_MS = 2_000;
  * The check's CPU time then overlaps the agent's work instead of adding to the user's wait.
  */
 export class OperationHolds {
-  readonly #local = new Map<string, Array<() => void>>();
+  /** Claims waiting on a hold of this node, told whether its check passed. */
+  readonly #local = new Map<string, Array<(passed: boolean) => void>>();
+  /** Checks that passed here while their row is still being set to `pending`. */
+  readonly #passing = new Set<string>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -26,8 +29,16 @@ export class OperationHolds {
     this.#local.set(operationId, []);
   }
 
-  /** Ends the hold: `pending` when the check passed, else `cancelled` with its refusal. */
+  /**
+   * Ends the hold: `pending` when the check passed, else `cancelled` with its refusal. A
+   * claim waiting on a passed check hears it at once and may take the row while still `held`
+   * (one UPDATE on the user's wait instead of two); a refusal is written before anyone hears.
+   */
   async release(operationId: string, refusal: Outcome | undefined): Promise<void> {
+    if (!refusal) {
+      this.#passing.add(operationId);
+      this.#notify(operationId, true);
+    }
     try {
       await this.db
         .updateTable('operations')
@@ -45,22 +56,27 @@ export class OperationHolds {
         .where('state', '=', 'held')
         .execute();
     } finally {
-      const listeners = this.#local.get(operationId) ?? [];
-      this.#local.delete(operationId);
-      for (const listener of listeners) listener();
+      this.#passing.delete(operationId);
+      this.#notify(operationId, false);
     }
   }
 
+  #notify(operationId: string, passed: boolean): void {
+    const listeners = this.#local.get(operationId) ?? [];
+    this.#local.delete(operationId);
+    for (const listener of listeners) listener(passed);
+  }
+
   /**
-   * Resolves once the operation is not held (at once if it never was). An operation held by
-   * another node (several nodes on one PostgreSQL) is polled, for a short while at most.
+   * Resolves once the operation is not held (at once if it never was): true when this node's
+   * check passed, so a claim may take the row even before it reads `pending`. An operation
+   * held by another node (several nodes on one PostgreSQL) is polled, for a short while at
+   * most, and resolves false: the row says how it ended.
    */
-  async released(operationId: string): Promise<void> {
+  async released(operationId: string): Promise<boolean> {
+    if (this.#passing.has(operationId)) return true;
     const listeners = this.#local.get(operationId);
-    if (listeners) {
-      await new Promise<void>((resolve) => listeners.push(resolve));
-      return;
-    }
+    if (listeners) return new Promise<boolean>((resolve) => listeners.push(resolve));
     const deadline = Date.now() + POLL_LIMIT_MS;
     for (;;) {
       const row = await this.db
@@ -68,7 +84,7 @@ export class OperationHolds {
         .select('state')
         .where('id', '=', operationId)
         .executeTakeFirst();
-      if (row?.state !== 'held' || Date.now() > deadline) return;
+      if (row?.state !== 'held' || Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

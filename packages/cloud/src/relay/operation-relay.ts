@@ -27,9 +27,10 @@ export interface RelayRequest {
   readonly secrets: OperationSecrets;
   readonly requestedBy?: string | null | undefined;
   /**
-   * The rules the cloud checks itself. They start as soon as the agents are known and run
-   * (on a worker thread) while the operation is stored, sealed and sent and the agent looks
-   * the user up; until they pass no agent may claim (and write) it, and a refusal cancels it.
+   * The rules the cloud checks itself. They start once the operation is dispatched and run
+   * (on a worker thread) while the agent verifies, decrypts and looks the user up; until they
+   * pass no agent may claim (and write) it, and a refusal cancels it. With no agent able to
+   * take it, they run first, so the password's own faults are said before "no agent".
    */
   readonly precheck?: (online: readonly OnlineAgent[]) => Promise<Outcome | undefined>;
   /** A shorter wait than the relay's default (reads a user waits for while typing). */
@@ -110,12 +111,9 @@ export class OperationRelay {
     // With no able agent at submission the user hears why at once, without waiting.
     const pick = chooseCandidates(online, isWrite);
     const operationId = random.uuid();
-    const checking = request.precheck?.(online);
-    // Awaited below; this only keeps a failure before then from counting as unhandled.
-    checking?.catch(() => undefined);
     if ('outcome' in pick) {
       // The password's own faults come first.
-      const refusal = await checking;
+      const refusal = await request.precheck?.(online);
       return { operationId, agentId: undefined, outcome: refusal ?? pick.outcome };
     }
 
@@ -128,7 +126,7 @@ export class OperationRelay {
         kind: request.kind,
         target_json: JSON.stringify(request.target),
         requested_by: request.requestedBy ?? null,
-        state: checking ? 'held' : 'pending',
+        state: request.precheck ? 'held' : 'pending',
         agent_id: null,
         attempts: 0,
         prior_pwd_last_set: null,
@@ -139,9 +137,9 @@ export class OperationRelay {
         completed_at: null,
       })
       .execute();
-    if (checking) this.holds.hold(operationId);
+    if (request.precheck) this.holds.hold(operationId);
 
-    let precheck = checking;
+    let precheck = request.precheck;
     let candidates: OnlineAgent[] = pick.agents;
     let lost: string | undefined;
     while (clock.now() < expiresAt) {
@@ -160,7 +158,10 @@ export class OperationRelay {
         expiresAt,
         agent,
         lost !== undefined,
-        check && (() => void this.#settlePrecheck(operationId, check)),
+        // Started once the operation is on its way: waking the check's thread would otherwise
+        // hold up the dispatch (about 1 ms here), and the agent verifies, decrypts and looks
+        // the user up meanwhile.
+        check && (() => void this.#settlePrecheck(operationId, check(online))),
       );
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };

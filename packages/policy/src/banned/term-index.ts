@@ -1,4 +1,4 @@
-import { distanceWithinOne, singleDeletions } from './edit-distance.js';
+import { WordTrie } from '../word-trie.js';
 
 /** Where a banned term comes from; feedback names the category, never the term. */
 export type TermSource = 'global' | 'custom' | 'name' | 'tenant';
@@ -20,72 +20,78 @@ export interface TermMatch {
 
 /**
  * Normalised banned terms indexed for "which windows of this text are within edit distance 1
- * of some term". Symmetric-deletion index: each term is stored under itself and under every
- * one-character deletion of itself; a window looks itself and its own deletions up, which
- * finds every term at distance ≤ 1 (and a few at 2, removed by the exact check). Built once
- * per list; a lookup costs O(windows × window length) hash probes, independent of list size.
+ * of some term". The terms form a trie; from each start in the text a search walks it with
+ * one edit to spend (a changed, an extra or a missing character), so it visits only the
+ * branches a term can still follow and reports each window's terms with their distance.
+ * (A symmetric-deletion index found the same windows by building and hashing a string for
+ * every window and each of its one-character deletions, in twice the time.)
  */
 export class BannedTermIndex {
   readonly source: TermSource;
-  readonly #terms: string[] = [];
-  readonly #keys = new Map<string, number[]>();
-  #shortest = Number.POSITIVE_INFINITY;
-  #longest = 0;
+  readonly #trie: WordTrie;
+  readonly #size: number;
 
   constructor(source: TermSource, normalisedTerms: Iterable<string>) {
     this.source = source;
-    const seen = new Set<string>();
+    // Each distinct term's id + 1 (a trie value is never 0).
+    const ids: Record<string, number> = Object.create(null) as Record<string, number>;
+    let size = 0;
     for (const term of normalisedTerms) {
-      if (term.length === 0 || seen.has(term)) continue;
-      seen.add(term);
-      const id = this.#terms.push(term) - 1;
-      this.#add(term, id);
-      for (const deletion of singleDeletions(term)) this.#add(deletion, id);
-      this.#shortest = Math.min(this.#shortest, term.length);
-      this.#longest = Math.max(this.#longest, term.length);
+      if (term.length === 0 || ids[term] !== undefined) continue;
+      ids[term] = ++size;
     }
+    this.#trie = new WordTrie(ids);
+    this.#size = size;
   }
 
   get size(): number {
-    return this.#terms.length;
+    return this.#size;
   }
 
   /** Every window of `text` within one edit of a term (several per term where they overlap). */
   find(text: string): TermMatch[] {
     const found: TermMatch[] = [];
-    if (this.#terms.length === 0) return found;
-    const shortest = Math.max(MIN_WINDOW_LENGTH, this.#shortest - 1);
+    if (this.#size === 0) return found;
     for (let start = 0; start < text.length; start++) {
-      const longest = Math.min(this.#longest + 1, text.length - start);
-      for (let length = shortest; length <= longest; length++) {
-        this.#matchWindow(text.slice(start, start + length), start, found);
+      // The closest distance of each (end, term) reached from this start.
+      const closest = new Map<number, 0 | 1>();
+      this.#search(text, 0, start, 0, closest);
+      for (const [key, distance] of closest) {
+        const end = Math.floor(key / TERM_ID_SPAN);
+        if (end - start < MIN_WINDOW_LENGTH) continue;
+        found.push({ start, end, distance, termId: (key % TERM_ID_SPAN) - 1 });
       }
     }
     return found;
   }
 
-  #matchWindow(window: string, start: number, found: TermMatch[]): void {
-    let checked: Set<number> | undefined;
-    const probe = (key: string) => {
-      const ids = this.#keys.get(key);
-      if (!ids) return;
-      for (const termId of ids) {
-        checked ??= new Set();
-        if (checked.has(termId)) continue;
-        checked.add(termId);
-        const distance = distanceWithinOne(window, this.#terms[termId] ?? '');
-        if (distance !== undefined) {
-          found.push({ start, end: start + window.length, distance, termId });
-        }
-      }
-    };
-    probe(window);
-    for (const deletion of singleDeletions(window)) probe(deletion);
-  }
-
-  #add(key: string, id: number): void {
-    const ids = this.#keys.get(key);
-    if (!ids) this.#keys.set(key, [id]);
-    else if (ids[ids.length - 1] !== id) ids.push(id);
+  /** Follows the trie from `node` with text[position…], `edits` (0 or 1) spent so far. */
+  #search(
+    text: string,
+    node: number,
+    position: number,
+    edits: 0 | 1,
+    closest: Map<number, 0 | 1>,
+  ): void {
+    const term = this.#trie.valueAt(node);
+    if (term !== 0) {
+      const key = position * TERM_ID_SPAN + term;
+      const known = closest.get(key);
+      if (known === undefined || edits < known) closest.set(key, edits);
+    }
+    const same = position < text.length ? this.#trie.child(node, text.charCodeAt(position)) : -1;
+    if (same !== -1) this.#search(text, same, position + 1, edits, closest);
+    if (edits === 1) return;
+    this.#trie.forEachChild(node, (child) => {
+      // The term has this character where the text has another one, or none at all.
+      if (position < text.length && child !== same)
+        this.#search(text, child, position + 1, 1, closest);
+      this.#search(text, child, position, 1, closest);
+    });
+    // The text has a character the term does not.
+    if (position < text.length) this.#search(text, node, position + 1, 1, closest);
   }
 }
+
+/** Term ids (+ 1) stay below this, so (end, term) packs into one number. */
+const TERM_ID_SPAN = 1 << 24;

@@ -45,9 +45,9 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     passwordLastSet: z.string().max(32).optional(),
   }),
   /**
-   * Sent once the claim is granted, just before the directory write: the user's pwdLastSet as
-   * the agent's lookup saw it. If this agent is then lost, the next one compares it with the
-   * directory to tell whether this write landed.
+   * Sent once the agent's lookup is back, before the directory write (the claim may still be
+   * waiting): the user's pwdLastSet as the lookup saw it. If this agent is then lost, the next
+   * one compares it with the directory to tell whether this write landed.
    */
   z.object({
     type: z.literal('writing'),
