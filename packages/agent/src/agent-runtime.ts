@@ -38,8 +38,9 @@ export async function startAgent(
     decryptionKeys: () => link.channel?.keys.decryption ?? keys.decryption,
     passwordWritebackEnabled: () => config.passwordWriteback,
     clock,
-    claim: (operationId) => link.channel?.claim(operationId) ?? Promise.resolve(false),
-    announceWrite: (operationId, stamp) => link.channel?.announceWrite(operationId, stamp) ?? false,
+    claim: (operationId) => link.channel?.claim(operationId) ?? Promise.resolve(undefined),
+    announceWrite: (operationId, stamp) => link.channel?.announceWrite(operationId, stamp),
+    isConnected: (connection) => link.channel?.isConnected(connection) ?? false,
   });
   const status = async (): Promise<AgentStatus> => {
     try {

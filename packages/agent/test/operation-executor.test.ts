@@ -29,7 +29,19 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
   });
   after(async () => lab.close());
 
-  function setup(options: { writeback?: boolean; grant?: boolean; cloudReachable?: boolean } = {}) {
+  /**
+   * The executor against the lab DC, with a hand-played cloud connection: `grantedOn` and
+   * `announcedOn` say which connection the claim and the stamp went over (undefined: refused,
+   * or no connection), `connected` whether that connection is still up at the write.
+   */
+  function setup(
+    options: {
+      writeback?: boolean;
+      grantedOn?: number | undefined;
+      announcedOn?: number | undefined;
+      connected?: boolean;
+    } = {},
+  ) {
     const journal = new OperationJournal(
       path.join(mkdtempSync(path.join(tmpdir(), 'exec-')), 'journal.jsonl'),
     );
@@ -44,12 +56,13 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
       clock: { now: () => new Date() },
       claim: async (id) => {
         claims.push(id);
-        return options.grant ?? true;
+        return 'grantedOn' in options ? options.grantedOn : 1;
       },
       announceWrite: (id, seen) => {
         announced.push({ id, stamp: seen });
-        return options.cloudReachable ?? true;
+        return 'announcedOn' in options ? options.announcedOn : 1;
       },
+      isConnected: () => options.connected ?? true,
     });
     return { executor, journal, claims, announced };
   }
@@ -150,7 +163,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
   test('the cloud cannot be told the stamp (its socket is gone): no write and no result', async () => {
     const user = await lab.newUser();
     const before = await stamp(user.sAMAccountName);
-    const { executor, journal } = setup({ cloudReachable: false });
+    const { executor, journal } = setup({ announcedOn: undefined });
     const op = await operation('admin_reset', user.sAMAccountName, {
       newPassword: 'Unheard!Ab12-x',
     });
@@ -159,10 +172,26 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     assert.equal(journal.state(op.id).phase, 'unknown', 'a redelivery claims afresh');
   });
 
+  test('granted on a connection that then dropped: no write, whatever connection comes next', async () => {
+    for (const connection of [
+      { grantedOn: 1, announcedOn: 2 },
+      { grantedOn: 1, announcedOn: 1, connected: false },
+    ]) {
+      const user = await lab.newUser();
+      const before = await stamp(user.sAMAccountName);
+      const { executor } = setup(connection);
+      const op = await operation('admin_reset', user.sAMAccountName, {
+        newPassword: 'Dropped!Ab12-x',
+      });
+      assert.equal(await executor.execute(op), undefined, JSON.stringify(connection));
+      assert.equal(await stamp(user.sAMAccountName), before, JSON.stringify(connection));
+    }
+  });
+
   test('claim refused (another agent holds it): no write and no result', async () => {
     const user = await lab.newUser();
     const before = await stamp(user.sAMAccountName);
-    const { executor } = setup({ grant: false });
+    const { executor } = setup({ grantedOn: undefined });
     const op = await operation('admin_reset', user.sAMAccountName, {
       newPassword: 'Not!Mine-Ab12',
     });

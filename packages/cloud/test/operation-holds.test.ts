@@ -76,13 +76,22 @@ for (const backend of backends) {
           .executeTakeFirstOrThrow()
       ).state;
 
-    test('refused while held; granted once the check passed, even before the row says pending', async () => {
+    test('a claim told the check passed takes the row while it still reads held; one not told cannot', async () => {
       const id = await heldOperation();
       assert.equal(await claim(id, false), false);
+      assert.equal(await stateOf(id), 'held');
+      assert.equal(await claim(id, true), true);
+      assert.equal(await stateOf(id), 'claimed');
+      // The hold's own update, coming after, changes nothing.
+      await holds.release(id, undefined);
+      assert.equal(await stateOf(id), 'claimed');
+    });
+
+    test('a claim waiting on the hold hears that the check passed', async () => {
+      const id = await heldOperation();
       const waiting = holds.released(id);
       const releasing = holds.release(id, undefined);
       assert.equal(await waiting, true);
-      // The waiting claim may take the row whichever of the two updates runs first.
       assert.equal(await claim(id, true), true);
       await releasing;
       assert.equal(await stateOf(id), 'claimed');

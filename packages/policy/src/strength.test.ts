@@ -76,8 +76,16 @@ test('one table of lowest ranks, walked as a trie, scores exactly as the separat
   for (let index = 0; index < 40; index += 1) {
     corpus.push(`Bench!${(1_700_000_000_000 + index * 7_919_113).toString(36)}-${index}Aa9`);
   }
+  // Upper-case letters whose lower case is longer ("İ" → "i̇") shift zxcvbn's positions.
+  corpus.push(
+    'İpassword',
+    'İbrahim2024!',
+    'xİbrahim99',
+    'Dİyarbakır-1923',
+    'İİİİİİİİİİİİİİİİİİİİİİİİİİ',
+  );
   for (const password of [...corpus, 'Dupont2024!', 'contoso-marie', 'Constructor__proto__1']) {
-    for (const userInputs of [[], inputs]) {
+    for (const userInputs of [[], inputs, ['İbrahim', 'Yılmaz']]) {
       const expected = separate.check(password, userInputs);
       const actual = merged.check(password, userInputs);
       assert.equal(actual.guesses, expected.guesses, password);

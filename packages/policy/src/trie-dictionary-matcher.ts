@@ -71,10 +71,15 @@ function matchWithTrie(
   indexed: { readonly table: RankedTable; readonly trie: WordTrie },
 ): DictionaryMatch[] {
   const matches: DictionaryMatch[] = [];
+  // As zxcvbn: positions are the password's, read in its lower case, which can be longer
+  // ("İ" lowers to two code units): nothing past the password's own length is looked at.
   const lower = password.toLowerCase();
-  const { rankedDictionaries } = matcher.getRangedDictionaries(userInputsOptions);
+  const length = password.length;
+  const { rankedDictionaries, rankedDictionariesMaxWordSize } =
+    matcher.getRangedDictionaries(userInputsOptions);
   const names = Object.keys(rankedDictionaries);
-  // The other tables (the user's own inputs, a few words) get a trie of their own per check.
+  // The other tables (the user's own inputs, a few words) get a small trie of their own on
+  // each call (zxcvbn calls once as typed, once reversed and once per l33t reading).
   const walkers = names.map((name) => {
     const table = rankedDictionaries[name]!;
     const trie = table === indexed.table ? indexed.trie : new WordTrie(table);
@@ -84,27 +89,34 @@ function matchWithTrie(
       ends.push(end);
       ranks.push(rank);
     };
-    return { name, trie, ends, ranks, collect, next: 0 };
+    // zxcvbn skips a substring longer than the table's longest entry (measured as it was
+    // given, before lower-casing), but for the whole password when its loop gets that far.
+    const width = rankedDictionariesMaxWordSize[name] ?? 0;
+    return { name, trie, ends, ranks, collect, width, next: 0 };
   });
-  for (let i = 0; i < lower.length; i++) {
+  const searchWidth = Math.max(0, ...walkers.map((walker) => walker.width));
+  for (let i = 0; i < length; i++) {
     let last = -1;
     for (const walker of walkers) {
       walker.ends.length = 0;
       walker.ranks.length = 0;
       walker.next = 0;
-      walker.trie.walk(lower, i, walker.collect);
+      walker.trie.walk(lower, i, walker.collect, length);
       last = Math.max(last, walker.ends.at(-1) ?? -1);
     }
     for (let j = i; j <= last; j++) {
+      const wholePassword = i === 0 && j === length - 1 && length <= searchWidth + 1;
       for (const walker of walkers) {
         if (walker.ends[walker.next] !== j) continue;
+        const rank = walker.ranks[walker.next++]!;
+        if (j - i + 1 > walker.width && !wholePassword) continue;
         matches.push({
           pattern: 'dictionary',
           i,
           j,
           token: password.slice(i, j + 1),
           matchedWord: lower.slice(i, j + 1),
-          rank: walker.ranks[walker.next++]!,
+          rank,
           dictionaryName: walker.name,
           reversed: false,
           l33t: false,

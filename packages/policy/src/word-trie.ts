@@ -59,19 +59,24 @@ export class WordTrie {
   }
 
   /**
-   * Walks `text` from `start`: calls `found(end, rank)` for each word text[start..end]
-   * (inclusive, shortest first) and returns how far a word could still have reached, i.e.
-   * the index of the first character no word continues with (text.length at the end).
+   * Walks `text` from `start` up to `limit` (exclusive): calls `found(end, value)` for each
+   * word text[start..end] (inclusive, shortest first) and returns the index of the first
+   * character no word continues with (`limit` when the walk got there).
    */
-  walk(text: string, start: number, found: (end: number, rank: number) => void): number {
+  walk(
+    text: string,
+    start: number,
+    found: (end: number, value: number) => void,
+    limit = text.length,
+  ): number {
     let node = 0;
-    for (let end = start; end < text.length; end++) {
+    for (let end = start; end < limit; end++) {
       node = this.#child(node, text.charCodeAt(end));
       if (node === NONE) return end;
       const rank = this.#rank[node]!;
       if (rank !== 0) found(end, rank);
     }
-    return text.length;
+    return limit;
   }
 
   /** The value of the word that ends at `node`, or 0. */

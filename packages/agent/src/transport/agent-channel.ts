@@ -27,7 +27,7 @@ import {
   type StatePaths,
 } from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
-import type { OperationExecutor } from '../writeback/operation-executor.js';
+import type { Connection, OperationExecutor } from '../writeback/operation-executor.js';
 import { JitteredBackoff } from './backoff.js';
 import { gatewayUrl } from './gateway-url.js';
 
@@ -58,6 +58,8 @@ export class AgentChannel {
   readonly #pendingClaims = new Map<string, (granted: boolean) => void>();
   #socket: WebSocket | undefined;
   #state: ChannelState = 'offline';
+  /** Counts accepted connections: a claim holds only on the one it was granted on. */
+  #connection = 0;
   #timers: NodeJS.Timeout[] = [];
   #reconnect: NodeJS.Timeout | undefined;
   #lastRefusal: { code: string; message: string } | undefined;
@@ -199,6 +201,7 @@ export class AgentChannel {
         this.#sessionId = message.sessionId;
         this.#lastRefusal = undefined;
         this.#backoff.reset();
+        this.#connection += 1;
         this.#setState('online');
         this.#options.log.info({ sessionId: message.sessionId }, 'agent channel: online');
         await this.reportStatus();
@@ -336,42 +339,56 @@ export class AgentChannel {
     }
   }
 
-  /** Used by the executor: ask the cloud for the right to write, and wait for its answer. */
-  claim(operationId: string): Promise<boolean> {
-    if (this.#state !== 'online') return Promise.resolve(false);
+  /**
+   * Used by the executor: ask the cloud for the right to write, and wait for its answer. The
+   * connection it was granted on; undefined when refused, or when that connection closed first.
+   */
+  claim(operationId: string): Promise<Connection | undefined> {
+    if (this.#state !== 'online') return Promise.resolve(undefined);
+    const connection = this.#connection;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#pendingClaims.delete(operationId);
-        resolve(false);
+        resolve(undefined);
       }, this.#options.claimTimeoutMs ?? 10_000);
       this.#pendingClaims.set(operationId, (granted) => {
         clearTimeout(timer);
-        resolve(granted);
+        resolve(granted ? connection : undefined);
       });
       this.#send({ type: 'claim', operationId });
     });
   }
 
   /**
-   * Used by the executor before a write: the user's pwdLastSet as it was. False when the
-   * socket is gone, so the cloud may give the operation to another agent.
+   * Used by the executor before a write: the user's pwdLastSet as it was (none when AD has
+   * none). The connection it went out on; undefined when there is none.
    */
-  announceWrite(operationId: string, passwordLastSet: string | undefined): boolean {
-    if (this.#state !== 'online') return false;
-    return this.#send({
+  announceWrite(operationId: string, passwordLastSet: string | undefined): Connection | undefined {
+    if (this.#state !== 'online') return undefined;
+    const sent = this.#send({
       type: 'writing',
       operationId,
-      ...(passwordLastSet === undefined ? {} : { passwordLastSet }),
+      ...(passwordLastSet ? { passwordLastSet } : {}),
     });
+    return sent ? this.#connection : undefined;
+  }
+
+  /** Whether `connection` is still the open, accepted one. */
+  isConnected(connection: Connection): boolean {
+    return (
+      this.#state === 'online' &&
+      connection === this.#connection &&
+      this.#socket?.readyState === WebSocket.OPEN
+    );
   }
 
   /** False when the socket is not open (the message is dropped). */
   #send(message: AgentMessage): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    // Messages carrying what the agent read (status, sync batches) are checked against the
-    // schema before they leave; an operation's own messages hold only typed values and are
-    // on the user's wait (the cloud checks everything it receives).
+    // Messages carrying what the agent read (status, sync batches, outcomes) are checked
+    // against the schema before they leave: the cloud closes the socket on an invalid one. A
+    // claim and a stamp carry only an id and a short number, and are on the user's wait.
     const checked = OPERATION_MESSAGES.has(message.type)
       ? message
       : agentMessageSchema.parse(message);
@@ -392,11 +409,7 @@ export class AgentChannel {
   }
 }
 
-const OPERATION_MESSAGES: ReadonlySet<AgentMessage['type']> = new Set([
-  'claim',
-  'writing',
-  'result',
-]);
+const OPERATION_MESSAGES: ReadonlySet<AgentMessage['type']> = new Set(['claim', 'writing']);
 
 /** The id in an operation whose signature failed, only to say which one was refused. */
 function unverifiedOperationId(jws: string): string | undefined {

@@ -19,15 +19,26 @@ export interface ExecutorDependencies {
   /** The agent's own "password writeback" switch (the setup wizard's checkbox). */
   readonly passwordWritebackEnabled: () => boolean;
   readonly clock: Clock;
-  /** Asks the cloud for the right to write; false when another agent holds the operation. */
-  readonly claim: (operationId: string) => Promise<boolean>;
+  /**
+   * Asks the cloud for the right to write: the connection it was granted on, or undefined
+   * (another agent holds the operation, or the connection went away).
+   */
+  readonly claim: (operationId: string) => Promise<Connection | undefined>;
   /**
    * Tells the cloud, before the write, the user's pwdLastSet as the lookup saw it: if this
-   * agent is lost, the next one compares it with AD to tell whether the write landed. False
-   * when the cloud cannot be told (its socket is gone): then there is no write.
+   * agent is lost, the next one compares it with AD to tell whether the write landed. The
+   * connection it went out on, or undefined when there is none: then there is no write.
    */
-  readonly announceWrite: (operationId: string, passwordLastSet: string | undefined) => boolean;
+  readonly announceWrite: (
+    operationId: string,
+    passwordLastSet: string | undefined,
+  ) => Connection | undefined;
+  /** Whether that connection to the cloud is still the open one. */
+  readonly isConnected: (connection: Connection) => boolean;
 }
+
+/** One connection of the agent to the cloud (a reconnect is another one). */
+export type Connection = number;
 
 /** `undefined`: another agent has the operation; this one sends no result. */
 export type ExecutionResult = Outcome | undefined;
@@ -61,7 +72,8 @@ export class OperationExecutor {
     // The claim and the lookup (which serves the idempotency check and the write itself) travel
     // together, while the secrets are decrypted: the user waits for the slower of the two.
     const lookup = isWrite ? this.#deps.connector.resolveUser(operation.target) : undefined;
-    const claim = isWrite && known.phase === 'unknown' ? this.#deps.claim(operation.id) : true;
+    // A redelivery to this agent after it claimed (its journal says so) is not claimed again.
+    const claim = isWrite && known.phase === 'unknown' ? this.#deps.claim(operation.id) : undefined;
     // Decryption holds the thread (an RSA private-key operation): first let both go out.
     if (lookup) await new Promise((resolve) => setImmediate(resolve));
     const secrets = await this.#secretsOf(operation);
@@ -71,10 +83,13 @@ export class OperationExecutor {
     if (!found.ok) return found.outcome;
     const stamp = found.user.passwordLastSetStamp;
     // Told as soon as it is known, while the claim may still wait on the cloud's check; not
-    // awaited: the cloud keeps the first stamp it hears, reads it before anything this agent
-    // sends later, and a lost socket is how it learns to retry. No socket, no write.
-    const announced = this.#deps.announceWrite(operation.id, stamp);
-    if (!(await claim) || !announced) return undefined;
+    // awaited: the cloud keeps the first stamp it hears and reads it before anything this
+    // agent sends later on that connection; a lost connection is how it learns to retry.
+    const announcedOn = this.#deps.announceWrite(operation.id, stamp);
+    const grantedOn = claim ? await claim : announcedOn;
+    // The grant and the stamp must have gone over one connection, still open: once it drops,
+    // the cloud may give the operation to another agent, which would not know of this write.
+    if (grantedOn === undefined || grantedOn !== announcedOn) return undefined;
     if (
       operation.priorPasswordLastSet !== undefined &&
       operation.kind !== 'unlock' &&
@@ -85,6 +100,7 @@ export class OperationExecutor {
       journal.done(operation.id, outcome, clock.now());
       return outcome;
     }
+    if (!this.#deps.isConnected(grantedOn)) return undefined;
     journal.claimed(operation.id, clock.now());
     const outcome = await this.#apply(operation, secrets, found);
     journal.done(operation.id, outcome, clock.now());

@@ -241,6 +241,8 @@ export class AgentGateway {
       tenantId,
       sessionId: this.#options.random.uuid(),
       inFlight: new Set(),
+      claims: new Set(),
+      closed: false,
       send,
       close: (code, reason) => socket.close(code, reason),
     };
@@ -273,14 +275,18 @@ export class AgentGateway {
       case 'claim':
         // Not awaited: a claim on a held operation waits for the cloud's own check, and the
         // agent's other messages must not wait behind it.
-        void this.#answerClaim(session, message, send).catch((error: unknown) => {
-          this.#options.log.error({ err: error }, 'agent gateway: claim failed');
-          send({ type: 'claim_answer', operationId: message.operationId, granted: false });
-        });
+        {
+          const answering = this.#answerClaim(session, message, send).catch((error: unknown) => {
+            this.#options.log.error({ err: error }, 'agent gateway: claim failed');
+            send({ type: 'claim_answer', operationId: message.operationId, granted: false });
+          });
+          session.claims.add(answering);
+          void answering.finally(() => session.claims.delete(answering));
+        }
         return;
       case 'writing':
         // Awaited: the result that follows must find the stamp recorded.
-        if (message.passwordLastSet !== undefined)
+        if (message.passwordLastSet)
           await recordPriorStamp(db, {
             tenantId: session.tenantId,
             agentId: session.agentId,
@@ -363,7 +369,10 @@ export class AgentGateway {
     }
   }
 
-  /** Grants the claim if the operation is pending and unexpired, once any hold has ended. */
+  /**
+   * Grants the claim if the operation is pending and unexpired, once any hold has ended, and
+   * never to a socket that has closed (its operations are about to go to another agent).
+   */
   async #answerClaim(
     session: AgentSession,
     message: Extract<AgentMessage, { type: 'claim' }>,
@@ -379,12 +388,13 @@ export class AgentGateway {
         now: clock.now(),
         checkPassed,
       });
-    let granted = await claim(false);
-    if (!granted) {
+    let granted = !session.closed && (await claim(false));
+    if (!granted && !session.closed) {
       // Held for the cloud's check: ask again once it ends (the claim stays conditional, so a
       // second try succeeds only on a pending, unexpired operation, or a held one whose check
       // this node saw pass).
-      granted = await claim(await relay.holds.released(message.operationId));
+      const checkPassed = await relay.holds.released(message.operationId);
+      granted = !session.closed && (await claim(checkPassed));
     }
     send({
       type: 'claim_answer',
@@ -433,6 +443,10 @@ export class AgentGateway {
   }
 
   async #disconnected(session: AgentSession): Promise<void> {
+    // A claim granted from here on would go to a socket that is gone: none is, and one already
+    // on its way lands before the operations are put back for another agent (agent_lost).
+    session.closed = true;
+    await Promise.allSettled([...session.claims]);
     if (!this.#options.sessions.remove(session)) return;
     const { db, bus, log } = this.#options;
     await db

@@ -6,6 +6,10 @@ export interface AgentSession {
   readonly tenantId: string;
   readonly sessionId: string;
   readonly inFlight: Set<string>;
+  /** Claims being answered (one may wait on the cloud's check); settled before a disconnect. */
+  readonly claims: Set<Promise<void>>;
+  /** Set once the socket closed: no claim is granted to it from then on. */
+  closed: boolean;
   send(message: CloudMessage): void;
   close(code: number, reason: string): void;
 }

@@ -213,6 +213,10 @@ export class OperationRelay {
     if (row.state === 'done' && row.outcome_json) {
       return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
     }
+    // The cloud's own check refused the password meanwhile: no agent may take it.
+    if (row.state === 'cancelled' && row.outcome_json) {
+      return { kind: 'cancelled', outcome: JSON.parse(row.outcome_json) as Outcome };
+    }
     const operation: OperationRequest = {
       id: operationId,
       kind: request.kind,
