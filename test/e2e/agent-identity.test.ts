@@ -60,6 +60,11 @@ async function rawSession(url: string): Promise<{
   };
 }
 
+/** The id inside a signed operation (read without verifying: the test only routes it). */
+function operationIdOf(jws: string): string {
+  return (JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as { id: string }).id;
+}
+
 describe('agent identity on the channel: proof of key, revocation, protocol version, replays', () => {
   let lab: LabFixture;
   let system: FerrySystem;
@@ -184,9 +189,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
       const session = await sessionAsTheAgent(2);
       const pending = system.api.post(`/api/v1/users/${user.userId}/password`, { password });
       const { jws } = await session.nextOf('operation');
-      const operationId = (
-        JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as { id: string }
-      ).id;
+      const operationId = operationIdOf(jws);
       session.send({ type: 'claim', operationId });
       assert.equal((await session.nextOf('claim_answer')).granted, true);
       const seen = await lab.connector().findUser(byName(user.account));
@@ -220,6 +223,32 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
       );
       const after = await lab.connector().findUser(byName(user.account));
       assert.equal(after.ok && after.user.passwordLastSetStamp, landed.user.passwordLastSetStamp);
+    } finally {
+      agent.process.thaw();
+    }
+    await system.waitForAgentStatus(agent.agentId);
+  });
+
+  test('a connection replaced by a newer one of the same agent hands its operations back', async () => {
+    const user = await syncedLabUser(lab, system);
+    agent.process.freeze();
+    try {
+      const first = await sessionAsTheAgent(2);
+      const pending = system.api.post(`/api/v1/users/${user.userId}/password`, {
+        password: 'Repl!aced-8kQ2x',
+      });
+      const operationId = operationIdOf((await first.nextOf('operation')).jws);
+      first.send({ type: 'claim', operationId });
+      assert.equal((await first.nextOf('claim_answer')).granted, true);
+      // The agent reconnects before its write: the agent writes only on the connection its
+      // claim was granted on, so the cloud must give the operation out again.
+      const second = await sessionAsTheAgent(2);
+      assert.equal(await first.closed, 4000);
+      assert.equal(operationIdOf((await second.nextOf('operation')).jws), operationId);
+      second.close();
+      agent.process.thaw();
+      const answer = await pending;
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
     } finally {
       agent.process.thaw();
     }

@@ -122,6 +122,17 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     );
   });
 
+  test('a redelivery while the first run is still going waits for it: one claim, one write', async () => {
+    const user = await lab.newUser();
+    const { executor, claims } = setup();
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Twice!Deliv-Ab12',
+    });
+    const [first, second] = await Promise.all([executor.execute(op), executor.execute(op)]);
+    assert.deepEqual([first, second], [{ code: 'applied' }, { code: 'applied' }]);
+    assert.deepEqual(claims, [op.id], 'the second run found the outcome in the journal');
+  });
+
   test('an expired operation is never applied', async () => {
     const user = await lab.newUser();
     const before = await stamp(user.sAMAccountName);

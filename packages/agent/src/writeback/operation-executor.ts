@@ -53,12 +53,35 @@ const WRITES = new Set(['sspr_reset', 'admin_reset', 'change', 'unlock']);
  */
 export class OperationExecutor {
   readonly #deps: ExecutorDependencies;
+  /** The run of each operation in progress; a redelivery waits for it, then runs itself. */
+  readonly #running = new Map<string, Promise<ExecutionResult>>();
 
   constructor(dependencies: ExecutorDependencies) {
     this.#deps = dependencies;
   }
 
-  async execute(operation: OperationRequest): Promise<ExecutionResult> {
+  /**
+   * Runs one operation. A redelivery of an operation still running here (its connection
+   * dropped and the cloud gave it back) starts once that run has ended: it then finds its
+   * outcome in the journal if it wrote, or claims afresh if it gave up.
+   */
+  execute(operation: OperationRequest): Promise<ExecutionResult> {
+    const previous = this.#running.get(operation.id);
+    const run = previous
+      ? previous.then(
+          () => this.#execute(operation),
+          () => this.#execute(operation),
+        )
+      : this.#execute(operation);
+    this.#running.set(operation.id, run);
+    const forget = (): void => {
+      if (this.#running.get(operation.id) === run) this.#running.delete(operation.id);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  async #execute(operation: OperationRequest): Promise<ExecutionResult> {
     const { journal, clock } = this.#deps;
     const known = journal.state(operation.id);
     if (known.phase === 'done') return known.outcome;
@@ -72,8 +95,7 @@ export class OperationExecutor {
     // The claim and the lookup (which serves the idempotency check and the write itself) travel
     // together, while the secrets are decrypted: the user waits for the slower of the two.
     const lookup = isWrite ? this.#deps.connector.resolveUser(operation.target) : undefined;
-    // A redelivery to this agent after it claimed (its journal says so) is not claimed again.
-    const claim = isWrite && known.phase === 'unknown' ? this.#deps.claim(operation.id) : undefined;
+    const claim = isWrite ? this.#deps.claim(operation.id) : undefined;
     // Decryption holds the thread (an RSA private-key operation): first let both go out.
     if (lookup) await new Promise((resolve) => setImmediate(resolve));
     const secrets = await this.#secretsOf(operation);
@@ -86,7 +108,7 @@ export class OperationExecutor {
     // awaited: the cloud keeps the first stamp it hears and reads it before anything this
     // agent sends later on that connection; a lost connection is how it learns to retry.
     const announcedOn = this.#deps.announceWrite(operation.id, stamp);
-    const grantedOn = claim ? await claim : announcedOn;
+    const grantedOn = await claim;
     // The grant and the stamp must have gone over one connection, still open: once it drops,
     // the cloud may give the operation to another agent, which would not know of this write.
     if (grantedOn === undefined || grantedOn !== announcedOn) return undefined;

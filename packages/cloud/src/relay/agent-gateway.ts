@@ -69,6 +69,8 @@ export class AgentGateway {
   readonly #server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   readonly #unsubscribe: () => void;
   readonly #previews: SyncPreviews;
+  /** Marks a session closed, the moment its socket closes. */
+  readonly #closedSessions = new WeakMap<AgentSession, () => void>();
 
   constructor(options: GatewayOptions) {
     this.#options = options;
@@ -136,6 +138,7 @@ export class AgentGateway {
     });
     socket.on('close', () => {
       clearTimeout(deadline);
+      if (phase.name === 'online') this.#closedSessions.get(phase.session)?.();
       // After the messages already received: a stamp the agent sent before its write must be
       // recorded before the operation can go to another agent.
       queue = queue
@@ -236,6 +239,7 @@ export class AgentGateway {
     socket: WebSocket,
     send: (m: CloudMessage) => void,
   ): AgentSession {
+    let settle = (): void => undefined;
     const session: AgentSession = {
       agentId,
       tenantId,
@@ -243,9 +247,14 @@ export class AgentGateway {
       inFlight: new Set(),
       claims: new Set(),
       closed: false,
+      closing: new Promise<void>((resolve) => (settle = resolve)),
       send,
       close: (code, reason) => socket.close(code, reason),
     };
+    this.#closedSessions.set(session, () => {
+      session.closed = true;
+      settle();
+    });
     this.#options.sessions.add(session)?.close(4000, 'replaced by a newer connection');
     return session;
   }
@@ -393,7 +402,10 @@ export class AgentGateway {
       // Held for the cloud's check: ask again once it ends (the claim stays conditional, so a
       // second try succeeds only on a pending, unexpired operation, or a held one whose check
       // this node saw pass).
-      const checkPassed = await relay.holds.released(message.operationId);
+      const checkPassed = await Promise.race([
+        relay.holds.released(message.operationId),
+        session.closing.then(() => false),
+      ]);
       granted = !session.closed && (await claim(checkPassed));
     }
     send({
@@ -442,23 +454,29 @@ export class AgentGateway {
     return { type: 'keys_rotated', accepted: true };
   }
 
+  /**
+   * After a socket closed and its earlier messages were handled: the agent is offline (unless
+   * a newer connection of it replaced this one), and its operations in flight go back to the
+   * relay either way. The agent writes only on the connection its claim was granted on, so
+   * an operation of this socket is never finished on the next one.
+   */
   async #disconnected(session: AgentSession): Promise<void> {
-    // A claim granted from here on would go to a socket that is gone: none is, and one already
-    // on its way lands before the operations are put back for another agent (agent_lost).
-    session.closed = true;
+    // No claim is granted to the socket from its close on (claims waiting on a check stop
+    // waiting); one already on its way lands before the operations go back (agent_lost).
     await Promise.allSettled([...session.claims]);
-    if (!this.#options.sessions.remove(session)) return;
     const { db, bus, log } = this.#options;
-    await db
-      .updateTable('agents')
-      .set({ node_id: null })
-      .where('id', '=', session.agentId)
-      .where('node_id', '=', this.#options.nodeId)
-      .execute();
-    log.info(
-      { agentId: session.agentId, inFlight: session.inFlight.size },
-      'agent gateway: agent offline',
-    );
+    if (this.#options.sessions.remove(session)) {
+      await db
+        .updateTable('agents')
+        .set({ node_id: null })
+        .where('id', '=', session.agentId)
+        .where('node_id', '=', this.#options.nodeId)
+        .execute();
+      log.info(
+        { agentId: session.agentId, inFlight: session.inFlight.size },
+        'agent gateway: agent offline',
+      );
+    }
     if (session.inFlight.size > 0) {
       await bus.publish({
         type: 'agent_lost',

@@ -8,8 +8,10 @@ export interface AgentSession {
   readonly inFlight: Set<string>;
   /** Claims being answered (one may wait on the cloud's check); settled before a disconnect. */
   readonly claims: Set<Promise<void>>;
-  /** Set once the socket closed: no claim is granted to it from then on. */
+  /** Set as the socket closes: no claim is granted to it from then on. */
   closed: boolean;
+  /** Settles as the socket closes (a claim waiting on a check stops waiting). */
+  readonly closing: Promise<void>;
   send(message: CloudMessage): void;
   close(code: number, reason: string): void;
 }

@@ -87,6 +87,9 @@ type Waiter = {
 export class OperationRelay {
   readonly #options: RelayOptions;
   readonly #waiters = new Map<string, Waiter>();
+  /** Operations the cloud's own check refused, until their submit returns (no agent may take
+   *  them: a retry, or a wait for an agent, ends with the refusal). */
+  readonly #refused = new Map<string, Extract<WaiterEvent, { kind: 'cancelled' }>>();
   /** Imported agent encryption keys by JWK text (importing RSA keys costs per operation). */
   readonly #agentKeys = new Map<string, CryptoKey>();
   readonly #unsubscribe: () => void;
@@ -139,10 +142,32 @@ export class OperationRelay {
       .execute();
     if (request.precheck) this.holds.hold(operationId);
 
+    try {
+      return await this.#relay(request, operationId, expiresAt, online, pick.agents);
+    } finally {
+      this.#refused.delete(operationId);
+    }
+  }
+
+  /** Attempts on the candidates in turn, another after an agent is lost, until expiry. */
+  async #relay(
+    request: RelayRequest,
+    operationId: string,
+    expiresAt: Date,
+    online: readonly OnlineAgent[],
+    firstCandidates: OnlineAgent[],
+  ): Promise<RelayResult> {
+    const { db, clock } = this.#options;
+    const isWrite = WRITES.has(request.kind);
     let precheck = request.precheck;
-    let candidates: OnlineAgent[] = pick.agents;
+    let candidates = firstCandidates;
     let lost: string | undefined;
     while (clock.now() < expiresAt) {
+      const refused = this.#refused.get(operationId);
+      if (refused) {
+        if (refused.error !== undefined) throw refused.error;
+        return { operationId, agentId: undefined, outcome: refused.outcome };
+      }
       const agent = candidates.find((candidate) => candidate.id !== lost) ?? candidates[0];
       if (!agent) {
         // Every agent went away mid-operation: wait for one to (re)connect until expiry.
@@ -213,10 +238,6 @@ export class OperationRelay {
     if (row.state === 'done' && row.outcome_json) {
       return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
     }
-    // The cloud's own check refused the password meanwhile: no agent may take it.
-    if (row.state === 'cancelled' && row.outcome_json) {
-      return { kind: 'cancelled', outcome: JSON.parse(row.outcome_json) as Outcome };
-    }
     const operation: OperationRequest = {
       id: operationId,
       kind: request.kind,
@@ -243,14 +264,21 @@ export class OperationRelay {
         },
         Math.max(0, remaining),
       );
-      this.#waiters.set(operationId, {
+      const waiter: Waiter = {
         agentId: agent.id,
         resolve: (event) => {
           clearTimeout(timer);
           this.#waiters.delete(operationId);
           resolve(event);
         },
-      });
+      };
+      this.#waiters.set(operationId, waiter);
+      // Refused while this attempt was being prepared: no agent may take it.
+      const refused = this.#refused.get(operationId);
+      if (refused) {
+        waiter.resolve(refused);
+        return;
+      }
       void this.#dispatch(agent, operationId, jws).finally(() => afterDispatch?.());
     });
   }
@@ -266,8 +294,10 @@ export class OperationRelay {
       refusal = { code: 'operation_rejected', detail: 'the cloud could not check the password' };
     }
     await this.holds.release(operationId, refusal);
-    if (refusal)
-      this.#waiters.get(operationId)?.resolve({ kind: 'cancelled', outcome: refusal, error });
+    if (!refusal) return;
+    const cancelled = { kind: 'cancelled', outcome: refusal, error } as const;
+    this.#refused.set(operationId, cancelled);
+    this.#waiters.get(operationId)?.resolve(cancelled);
   }
 
   async #encryptionKey(agent: OnlineAgent): Promise<CryptoKey> {
