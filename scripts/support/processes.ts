@@ -41,7 +41,9 @@ export function startProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signalAndWait = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGCONT'); // a frozen process would never act on SIGTERM
+    // A frozen process would never act on SIGTERM. SIGKILL ends it where it stands: waking
+    // it first would let it act for an instant (a frozen agent could claim an operation).
+    if (signal !== 'SIGKILL') child.kill('SIGCONT');
     child.kill(signal);
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
