@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { claimOperation, recordPriorStamp } from '../src/relay/agent-store.js';
+import { claimOperation, recordPriorStamp } from '../src/relay/operation-store.js';
 import { OperationHolds } from '../src/relay/operation-holds.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/connect.js';
 import { backends } from './helpers/backends.js';

@@ -18,12 +18,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
-import {
-  claimOperation,
-  completeOperation,
-  countServedOperation,
-  recordPriorStamp,
-} from './agent-store.js';
+import { countServedOperation } from './agent-store.js';
+import { claimOperation, completeOperation, recordPriorStamp } from './operation-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import { applyBatch } from '../sync/apply-batch.js';
 import { countSyncedUsers, takeSyncLease } from '../sync/sync-state.js';

@@ -2,6 +2,7 @@ import type { Outcome } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../util/clock.js';
 import type { Database } from '../store/tables.js';
+import { endHold, isHeld } from './operation-store.js';
 
 /** How often a node polls an operation held by another node, and for how long at most. */
 const POLL_MS = 2;
@@ -40,21 +41,7 @@ export class OperationHolds {
       this.#notify(operationId, true);
     }
     try {
-      await this.db
-        .updateTable('operations')
-        .set(
-          refusal
-            ? {
-                state: 'cancelled',
-                outcome_code: refusal.code,
-                outcome_json: JSON.stringify(refusal),
-                completed_at: this.clock.now().toISOString(),
-              }
-            : { state: 'pending' },
-        )
-        .where('id', '=', operationId)
-        .where('state', '=', 'held')
-        .execute();
+      await endHold(this.db, operationId, refusal, this.clock.now());
     } finally {
       this.#passing.delete(operationId);
       this.#notify(operationId, false);
@@ -79,12 +66,7 @@ export class OperationHolds {
     if (listeners) return new Promise<boolean>((resolve) => listeners.push(resolve));
     const deadline = Date.now() + POLL_LIMIT_MS;
     for (;;) {
-      const row = await this.db
-        .selectFrom('operations')
-        .select('state')
-        .where('id', '=', operationId)
-        .executeTakeFirst();
-      if (row?.state !== 'held' || Date.now() > deadline) return false;
+      if (!(await isHeld(this.db, operationId)) || Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

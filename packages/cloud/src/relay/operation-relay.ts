@@ -15,6 +15,13 @@ import type { Logger } from 'pino';
 import type { Clock, Random } from '../util/clock.js';
 import { onlineAgents, type OnlineAgent } from './agent-store.js';
 import { OperationHolds } from './operation-holds.js';
+import {
+  attemptTrace,
+  expireOperation,
+  finalOutcome,
+  insertOperation,
+  requeueOperation,
+} from './operation-store.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { BusMessage, RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
@@ -121,25 +128,16 @@ export class OperationRelay {
     }
 
     const expiresAt = new Date(now.getTime() + (request.timeoutMs ?? timeoutMs));
-    await db
-      .insertInto('operations')
-      .values({
-        id: operationId,
-        tenant_id: request.tenantId,
-        kind: request.kind,
-        target_json: JSON.stringify(request.target),
-        requested_by: request.requestedBy ?? null,
-        state: request.precheck ? 'held' : 'pending',
-        agent_id: null,
-        attempts: 0,
-        prior_pwd_last_set: null,
-        outcome_code: null,
-        outcome_json: null,
-        created_at: now.toISOString(),
-        expires_at: expiresAt.toISOString(),
-        completed_at: null,
-      })
-      .execute();
+    await insertOperation(db, {
+      id: operationId,
+      tenantId: request.tenantId,
+      kind: request.kind,
+      target: request.target,
+      requestedBy: request.requestedBy ?? null,
+      held: request.precheck !== undefined,
+      now,
+      expiresAt,
+    });
     if (request.precheck) this.holds.hold(operationId);
 
     try {
@@ -199,13 +197,7 @@ export class OperationRelay {
       // The agent went away: put the operation back for another agent, keeping what the
       // first one saw of the user so the next can tell whether its write landed.
       lost = agent.id;
-      await db
-        .updateTable('operations')
-        .set({ state: 'pending', agent_id: null })
-        .where('id', '=', operationId)
-        .where('state', '=', 'claimed')
-        .where('agent_id', '=', agent.id)
-        .execute();
+      await requeueOperation(db, operationId, agent.id);
       candidates = await this.#candidates(request.tenantId, isWrite);
     }
     return { operationId, agentId: undefined, outcome: await this.#expire(operationId) };
@@ -229,11 +221,7 @@ export class OperationRelay {
     const { db, clock, signingKey } = this.#options;
     // A retry first looks at what the lost attempt left: a result, or the user's pwdLastSet.
     const row = retry
-      ? await db
-          .selectFrom('operations')
-          .select(['prior_pwd_last_set', 'state', 'outcome_json'])
-          .where('id', '=', operationId)
-          .executeTakeFirstOrThrow()
+      ? await attemptTrace(db, operationId)
       : { prior_pwd_last_set: null, state: 'pending', outcome_json: null };
     if (row.state === 'done' && row.outcome_json) {
       return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
@@ -338,28 +326,13 @@ export class OperationRelay {
   /** Never applied now: claims are refused after expiry. If an agent had claimed it, the
    *  outcome is unknown and the user is told so rather than told "nothing changed". */
   async #expire(operationId: string): Promise<Outcome> {
-    const { db } = this.#options;
-    const expired = await db
-      .updateTable('operations')
-      .set({
-        state: 'expired',
-        outcome_code: 'expired',
-        completed_at: this.#options.clock.now().toISOString(),
-      })
-      .where('id', '=', operationId)
-      .where('state', 'in', ['pending', 'held'])
-      .executeTakeFirst();
-    if (Number(expired.numUpdatedRows) === 1) {
+    const { db, clock } = this.#options;
+    if (await expireOperation(db, operationId, clock.now())) {
       return { code: 'expired', detail: 'no agent completed the operation before it expired' };
     }
-    const row = await db
-      .selectFrom('operations')
-      .select(['state', 'outcome_json'])
-      .where('id', '=', operationId)
-      .executeTakeFirst();
     // Done by an agent, or cancelled by the cloud's own check: either has its outcome.
-    if ((row?.state === 'done' || row?.state === 'cancelled') && row.outcome_json)
-      return JSON.parse(row.outcome_json) as Outcome;
+    const outcome = await finalOutcome(db, operationId);
+    if (outcome) return outcome;
     return {
       code: 'agent_unavailable',
       detail: 'an agent took the operation and did not report; it may have been applied',
