@@ -18,7 +18,17 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
-import { countServedOperation } from './agent-store.js';
+import {
+  countServedOperation,
+  findAgent,
+  keyRotationPending,
+  markAgentOffline,
+  markAgentOnline,
+  recordAgentStatus,
+  recordAgentVersion,
+  recordHeartbeat,
+  replaceAgentKeys,
+} from './agent-store.js';
 import { claimOperation, completeOperation, recordPriorStamp } from './operation-store.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 import { applyBatch } from '../sync/apply-batch.js';
@@ -172,20 +182,12 @@ export class AgentGateway {
         );
         return phase;
       }
-      const agent = await db
-        .selectFrom('agents')
-        .selectAll()
-        .where('id', '=', message.agentId)
-        .executeTakeFirst();
+      const agent = await findAgent(db, message.agentId);
       if (!agent) return deny('agent_unknown', `agent ${message.agentId}`);
       if (agent.status !== 'active') return deny('agent_disabled', `agent ${agent.id}`);
       const nonce = random.bytes(32).toString('base64url');
       io.send({ type: 'challenge', nonce, protocolVersion: AGENT_PROTOCOL_VERSION });
-      await db
-        .updateTable('agents')
-        .set({ version: message.agentVersion })
-        .where('id', '=', agent.id)
-        .execute();
+      await recordAgentVersion(db, agent.id, message.agentVersion);
       return {
         name: 'proof',
         agentId: agent.id,
@@ -203,25 +205,13 @@ export class AgentGateway {
       if (!proven) return deny('proof_invalid', `agent ${phase.agentId}`);
       clearTimeout(io.deadline);
       const session = this.#online(phase.agentId, phase.tenantId, io.socket, io.send);
-      const now = clock.now().toISOString();
-      await db
-        .updateTable('agents')
-        .set({ node_id: this.#options.nodeId, connected_at: now, last_seen_at: now })
-        .where('id', '=', phase.agentId)
-        .execute();
+      await markAgentOnline(db, phase.agentId, this.#options.nodeId, clock.now());
       io.send({
         type: 'accepted',
         sessionId: session.sessionId,
         heartbeatSeconds: this.#options.heartbeatSeconds,
       });
-      const keys = await db
-        .selectFrom('agents')
-        .select(['keys_rotated_at', 'keys_rotation_requested_at'])
-        .where('id', '=', phase.agentId)
-        .executeTakeFirst();
-      const requested = keys?.keys_rotation_requested_at;
-      if (requested && requested > (keys.keys_rotated_at ?? ''))
-        io.send({ type: 'rotate_keys_request' });
+      if (await keyRotationPending(db, phase.agentId)) io.send({ type: 'rotate_keys_request' });
       this.#options.log.info({ agentId: phase.agentId }, 'agent gateway: agent online');
       return { name: 'online', session };
     }
@@ -264,18 +254,10 @@ export class AgentGateway {
     const now = clock.now();
     switch (message.type) {
       case 'status':
-        await db
-          .updateTable('agents')
-          .set({ status_json: JSON.stringify(message.status), last_seen_at: now.toISOString() })
-          .where('id', '=', session.agentId)
-          .execute();
+        await recordAgentStatus(db, session.agentId, message.status, now);
         return;
       case 'heartbeat':
-        await db
-          .updateTable('agents')
-          .set({ last_seen_at: now.toISOString() })
-          .where('id', '=', session.agentId)
-          .execute();
+        await recordHeartbeat(db, session.agentId, now);
         return;
       case 'claim':
         // Not awaited: a claim on a held operation waits for the cloud's own check, and the
@@ -437,15 +419,11 @@ export class AgentGateway {
     });
     if (!proven)
       return { type: 'keys_rotated', accepted: false, reason: 'no proof of the new signing key' };
-    await this.#options.db
-      .updateTable('agents')
-      .set({
-        encryption_key_json: JSON.stringify(publicOnly(encryption.data, ['kty', 'n', 'e'])),
-        signing_key_json: JSON.stringify(publicOnly(signing.data, ['kty', 'crv', 'x'])),
-        keys_rotated_at: this.#options.clock.now().toISOString(),
-      })
-      .where('id', '=', session.agentId)
-      .execute();
+    await replaceAgentKeys(this.#options.db, session.agentId, {
+      encryptionKey: publicOnly(encryption.data, ['kty', 'n', 'e']),
+      signingKey: publicOnly(signing.data, ['kty', 'crv', 'x']),
+      now: this.#options.clock.now(),
+    });
     this.#options.log.info({ agentId: session.agentId }, 'agent gateway: agent keys rotated');
     return { type: 'keys_rotated', accepted: true };
   }
@@ -462,12 +440,7 @@ export class AgentGateway {
     await Promise.allSettled([...session.claims]);
     const { db, bus, log } = this.#options;
     if (this.#options.sessions.remove(session)) {
-      await db
-        .updateTable('agents')
-        .set({ node_id: null })
-        .where('id', '=', session.agentId)
-        .where('node_id', '=', this.#options.nodeId)
-        .execute();
+      await markAgentOffline(db, session.agentId, this.#options.nodeId);
       log.info(
         { agentId: session.agentId, inFlight: session.inFlight.size },
         'agent gateway: agent offline',

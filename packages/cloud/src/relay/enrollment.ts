@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { hashToken, newToken } from '../crypto/tokens.js';
 import { FerryError } from '../util/ferry-error.js';
+import { insertAgent } from './agent-store.js';
 import type { Clock, Random } from '../util/clock.js';
 import type { Database } from '../store/tables.js';
 
@@ -94,27 +95,16 @@ export async function redeemEnrollmentToken(
       .executeTakeFirst();
     if (!spent)
       throw new FerryError('enrollment_token_invalid', 'unknown, used or expired enrollment token');
-    await trx
-      .insertInto('agents')
-      .values({
-        id: agentId,
-        tenant_id: spent.tenant_id,
-        name: request.name,
-        hostname: request.hostname,
-        version: request.agentVersion,
-        encryption_key_json: JSON.stringify(publicOnly(request.encryptionKey, ['kty', 'n', 'e'])),
-        signing_key_json: JSON.stringify(publicOnly(request.signingKey, ['kty', 'crv', 'x'])),
-        keys_rotated_at: null,
-        keys_rotation_requested_at: null,
-        status: 'active',
-        node_id: null,
-        connected_at: null,
-        last_seen_at: null,
-        status_json: null,
-        operations_served: 0,
-        created_at: now,
-      })
-      .execute();
+    await insertAgent(trx, {
+      id: agentId,
+      tenantId: spent.tenant_id,
+      name: request.name,
+      hostname: request.hostname,
+      version: request.agentVersion,
+      encryptionKey: publicOnly(request.encryptionKey, ['kty', 'n', 'e']),
+      signingKey: publicOnly(request.signingKey, ['kty', 'crv', 'x']),
+      now,
+    });
     return { agentId, tenantId: spent.tenant_id };
   });
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { parseStatus } from '../../relay/agent-store.js';
+import {
+  findTenantAgent,
+  listAgents,
+  parseStatus,
+  removeAgent,
+  requestKeyRotation,
+  setAgentStatus,
+} from '../../relay/agent-store.js';
 import { GATEWAY_PATH } from '../../relay/agent-gateway.js';
 import {
   createEnrollmentToken,
@@ -131,12 +138,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => {
-      const rows = await services.db
-        .selectFrom('agents')
-        .selectAll()
-        .where('tenant_id', '=', request.admin!.tenantId)
-        .orderBy('created_at')
-        .execute();
+      const rows = await listAgents(services.db, request.admin!.tenantId);
       const staleBefore =
         services.clock.now().getTime() - services.config.agentHeartbeatSeconds * 3000;
       return {
@@ -194,11 +196,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
       const row = await agentOfTenant(services, request.admin!.tenantId, request.params.id);
       request.auditTarget = { type: 'agent', id: row.id, name: row.name };
       request.auditDetail = { status: request.body.status };
-      await services.db
-        .updateTable('agents')
-        .set({ status: request.body.status })
-        .where('id', '=', row.id)
-        .execute();
+      await setAgentStatus(services.db, row.id, request.body.status);
       if (request.body.status === 'disabled') {
         await services.bus.publish({
           type: 'disconnect_agent',
@@ -227,11 +225,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
       const row = await agentOfTenant(services, request.admin!.tenantId, request.params.id);
       request.auditTarget = { type: 'agent', id: row.id, name: row.name };
       // Recorded, so an agent that is reconnecting right now still gets the request.
-      await services.db
-        .updateTable('agents')
-        .set({ keys_rotation_requested_at: services.clock.now().toISOString() })
-        .where('id', '=', row.id)
-        .execute();
+      await requestKeyRotation(services.db, row.id, services.clock.now());
       await services.bus.publish({ type: 'rotate_agent_keys', agentId: row.id });
       reply.code(202);
       return { id: row.id, requested: true as const };
@@ -253,7 +247,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
     async (request, reply) => {
       const row = await agentOfTenant(services, request.admin!.tenantId, request.params.id);
       request.auditTarget = { type: 'agent', id: row.id, name: row.name };
-      await services.db.deleteFrom('agents').where('id', '=', row.id).execute();
+      await removeAgent(services.db, row.id);
       await services.bus.publish({
         type: 'disconnect_agent',
         agentId: row.id,
@@ -266,12 +260,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
 }
 
 async function agentOfTenant(services: Services, tenantId: string, id: string) {
-  const row = await services.db
-    .selectFrom('agents')
-    .select(['id', 'name'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await findTenantAgent(services.db, tenantId, id);
   if (!row) throw new FerryError('not_found', `no agent ${id} in this tenant`);
   return row;
 }
