@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock, Random } from '../util/clock.js';
 import { onlineAgents, type OnlineAgent } from './agent-store.js';
+import { chooseCandidates } from './agent-selection.js';
 import { OperationHolds } from './operation-holds.js';
 import {
   attemptTrace,
@@ -119,7 +120,7 @@ export class OperationRelay {
     const isWrite = WRITES.has(request.kind);
     const online = await onlineAgents(db, request.tenantId, new Date(now.getTime() - agentStaleMs));
     // With no able agent at submission the user hears why at once, without waiting.
-    const pick = chooseCandidates(online, isWrite);
+    const pick = chooseCandidates(online, isWrite, random);
     const operationId = random.uuid();
     if ('outcome' in pick) {
       // The password's own faults come first.
@@ -204,9 +205,9 @@ export class OperationRelay {
   }
 
   async #candidates(tenantId: string, isWrite: boolean): Promise<OnlineAgent[]> {
-    const { db, clock, agentStaleMs } = this.#options;
+    const { db, clock, random, agentStaleMs } = this.#options;
     const online = await onlineAgents(db, tenantId, new Date(clock.now().getTime() - agentStaleMs));
-    const pick = chooseCandidates(online, isWrite);
+    const pick = chooseCandidates(online, isWrite, random);
     return 'agents' in pick ? pick.agents : [];
   }
 
@@ -358,34 +359,4 @@ export class OperationRelay {
         return;
     }
   }
-}
-
-/**
- * Online agents able to take the operation, shuffled (active-active), or the outcome that
- * explains why none can: no agent online, or writeback off on every agent.
- */
-export function chooseCandidates(
-  online: readonly OnlineAgent[],
-  isWrite: boolean,
-): { agents: OnlineAgent[] } | { outcome: Outcome } {
-  if (online.length === 0)
-    return { outcome: { code: 'agent_unavailable', detail: 'no agent of the tenant is online' } };
-  const willing = isWrite
-    ? online.filter((agent) => agent.status?.passwordWritebackEnabled !== false)
-    : [...online];
-  if (willing.length === 0) return { outcome: { code: 'writeback_disabled', scope: 'agent' } };
-  // Agents that last reported the directory reachable go first; the others still get a try,
-  // because a report can be stale and the agent answers precisely if the DC is still down.
-  const reaching = willing.filter((agent) => agent.status?.directoryReachable !== false);
-  const others = willing.filter((agent) => agent.status?.directoryReachable === false);
-  return { agents: [...shuffle(reaching), ...shuffle(others)] };
-}
-
-function shuffle<T>(items: readonly T[]): T[] {
-  const shuffled = [...items];
-  for (let index = shuffled.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
-  }
-  return shuffled;
 }
