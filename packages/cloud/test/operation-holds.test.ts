@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { claimOperation, recordPriorStamp } from '../src/relay/operation-store.js';
+import { pino } from 'pino';
 import { OperationHolds } from '../src/relay/operation-holds.js';
+import { PostgresBus } from '../src/relay/postgres-bus.js';
+import { LocalBus, type RelayBus } from '../src/relay/relay-bus.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/connect.js';
 import { backends } from './helpers/backends.js';
 
@@ -14,6 +17,9 @@ for (const backend of backends) {
     let store: Store;
     let destroy: () => Promise<void>;
     let holds: OperationHolds;
+    /** Another node's holds, on its own bus connection with PostgreSQL. */
+    let elsewhere: OperationHolds;
+    const buses: RelayBus[] = [];
 
     before(async () => {
       const created = await backend.create();
@@ -24,9 +30,21 @@ for (const backend of backends) {
         .insertInto('tenants')
         .values({ id: TENANT, name: 'Holds', is_default: 0, created_at: clock.now().toISOString() })
         .execute();
-      holds = new OperationHolds(store.db, clock);
+      // Two nodes: two LISTEN connections on PostgreSQL; with SQLite, one process and bus.
+      const local = new LocalBus();
+      const bus = async (): Promise<RelayBus> =>
+        created.databaseUrl
+          ? PostgresBus.open(created.databaseUrl, pino({ level: 'silent' }))
+          : local;
+      buses.push(await bus(), await bus());
+      holds = new OperationHolds(store.db, buses[0]!, clock);
+      // No time limit to speak of: only the bus can wake its claims.
+      elsewhere = new OperationHolds(store.db, buses[1]!, clock, 3_600_000);
     });
     after(async () => {
+      holds?.close();
+      elsewhere?.close();
+      for (const bus of new Set(buses)) await bus.close();
       await store?.close();
       await destroy?.();
     });
@@ -135,15 +153,66 @@ for (const backend of backends) {
       assert.equal(await prior(), '100', 'the first stamp stays');
     });
 
-    test("another node's claim polls the row and is granted once it reads pending", async () => {
+    test(
+      "another node's claim hears the hold end on the bus and is granted once it reads pending",
+      { timeout: 30_000 },
+      async () => {
+        const id = await heldOperation();
+        // Another node's hold: that node's holds never heard of it.
+        const waiting = elsewhere.released(id);
+        assert.equal(await claim(id, false), false);
+        await holds.release(id, undefined);
+        assert.equal(await waiting, false, 'a hold ended elsewhere reports the row, not a pass');
+        assert.equal(await claim(id, false), true);
+      },
+    );
+
+    test(
+      "another node's claim on a hold that ended before it asked is answered from the row",
+      { timeout: 30_000 },
+      async () => {
+        const passed = await heldOperation();
+        await holds.release(passed, undefined);
+        assert.equal(await elsewhere.released(passed), false);
+        assert.equal(await claim(passed, false), true);
+        const refused = await heldOperation();
+        await holds.release(refused, { code: 'policy_violation', rules: [] });
+        assert.equal(await elsewhere.released(refused), false);
+        assert.equal(await claim(refused, false), false);
+      },
+    );
+
+    test('a claim whose bus message is lost stops at the limit, and the row still refuses it', async () => {
       const id = await heldOperation();
-      // Another node's hold: this node's holds never heard of it.
-      const elsewhere = new OperationHolds(store.db, clock);
-      const polling = elsewhere.released(id);
-      assert.equal(await claim(id, false), false);
+      // A node whose bus hears nothing, with a short limit.
+      const deaf = new OperationHolds(store.db, new LocalBus(), clock, 20);
+      assert.equal(await deaf.released(id), false);
+      assert.equal(await claim(id, false), false, 'still held');
+      deaf.close();
       await holds.release(id, undefined);
-      assert.equal(await polling, false, 'a polled hold reports the row, not a pass');
-      assert.equal(await claim(id, false), true);
     });
+
+    test(
+      'claims of other nodes waiting on many holds each hear their own end',
+      { timeout: 30_000 },
+      async () => {
+        const ids = await Promise.all(Array.from({ length: 20 }, () => heldOperation()));
+        const waiting = ids.map((id) => elsewhere.released(id));
+        await Promise.all(
+          ids.map((id, index) =>
+            holds.release(id, index % 2 ? { code: 'policy_violation', rules: [] } : undefined),
+          ),
+        );
+        assert.deepEqual(
+          await Promise.all(waiting),
+          ids.map(() => false),
+        );
+        const granted = await Promise.all(ids.map((id) => claim(id, false)));
+        assert.deepEqual(
+          granted,
+          ids.map((_, index) => index % 2 === 0),
+        );
+      },
+    );
   });
 }

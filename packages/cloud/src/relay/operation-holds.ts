@@ -3,10 +3,14 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../util/clock.js';
 import type { Database } from '../store/tables.js';
 import { endHold, isHeld } from './operation-store.js';
+import type { RelayBus } from './relay-bus.js';
 
-/** How often a node polls an operation held by another node, and for how long at most. */
-const POLL_MS = 2;
-const POLL_LIMIT_MS = 2_000;
+/**
+ * How long a claim waits at most to hear that another node's hold ended; only a lost bus
+ * message (a PostgreSQL listener reconnecting) makes it wait that long. The claim then asks
+ * the row, which refuses it while still `held`.
+ */
+const REMOTE_WAIT_LIMIT_MS = 2_000;
 
 /**
  * Operations dispatched while the cloud still checks the password against the rules it knows
@@ -19,11 +23,26 @@ export class OperationHolds {
   readonly #local = new Map<string, Array<(passed: boolean) => void>>();
   /** Checks that passed here while their row is still being set to `pending`. */
   readonly #passing = new Set<string>();
+  /** Claims waiting on a hold of another node, woken by its `hold_ended` on the bus. */
+  readonly #remote = new Map<string, Set<() => void>>();
+  readonly #unsubscribe: () => void;
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly bus: RelayBus,
     private readonly clock: Clock,
-  ) {}
+    private readonly remoteWaitLimitMs = REMOTE_WAIT_LIMIT_MS,
+  ) {
+    this.#unsubscribe = bus.subscribe((message) => {
+      if (message.type !== 'hold_ended') return;
+      for (const wake of this.#remote.get(message.operationId) ?? []) wake();
+    });
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const waiting of this.#remote.values()) for (const wake of waiting) wake();
+  }
 
   /** Marks an operation held by this node (its row is inserted as `held`). */
   hold(operationId: string): void {
@@ -34,6 +53,7 @@ export class OperationHolds {
    * Ends the hold: `pending` when the check passed, else `cancelled` with its refusal. A
    * claim waiting on a passed check hears it at once and may take the row while still `held`
    * (one UPDATE on the user's wait instead of two); a refusal is written before anyone hears.
+   * Other nodes hear it on the bus once the row says how it ended.
    */
   async release(operationId: string, refusal: Outcome | undefined): Promise<void> {
     if (!refusal) {
@@ -45,6 +65,8 @@ export class OperationHolds {
     } finally {
       this.#passing.delete(operationId);
       this.#notify(operationId, false);
+      // Not awaited, off the user's wait; if it is lost, a waiting claim stops at the limit.
+      void this.bus.publish({ type: 'hold_ended', operationId }).catch(() => undefined);
     }
   }
 
@@ -57,17 +79,39 @@ export class OperationHolds {
   /**
    * Resolves once the operation is not held (at once if it never was): true when this node's
    * check passed, so a claim may take the row even before it reads `pending`. An operation
-   * held by another node (several nodes on one PostgreSQL) is polled, for a short while at
-   * most, and resolves false: the row says how it ended.
+   * held by another node (several nodes on one PostgreSQL) resolves false once that node says
+   * on the bus that the hold ended: the row says how it ended.
    */
   async released(operationId: string): Promise<boolean> {
     if (this.#passing.has(operationId)) return true;
     const listeners = this.#local.get(operationId);
     if (listeners) return new Promise<boolean>((resolve) => listeners.push(resolve));
-    const deadline = Date.now() + POLL_LIMIT_MS;
-    for (;;) {
-      if (!(await isHeld(this.db, operationId)) || Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    // Listening before reading the row: an end between the two is heard, not missed.
+    const ended = this.#hearEnd(operationId);
+    try {
+      if (await isHeld(this.db, operationId)) await ended.heard;
+    } finally {
+      ended.stop();
     }
+    return false;
+  }
+
+  #hearEnd(operationId: string): { heard: Promise<void>; stop(): void } {
+    let waiting = this.#remote.get(operationId);
+    if (!waiting) this.#remote.set(operationId, (waiting = new Set()));
+    const set = waiting;
+    let wake = (): void => undefined;
+    const heard = new Promise<void>((resolve) => (wake = resolve));
+    const timer = setTimeout(wake, this.remoteWaitLimitMs);
+    set.add(wake);
+    return {
+      heard,
+      stop: () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0 && this.#remote.get(operationId) === set)
+          this.#remote.delete(operationId);
+      },
+    };
   }
 }

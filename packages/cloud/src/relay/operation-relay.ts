@@ -105,12 +105,13 @@ export class OperationRelay {
 
   constructor(options: RelayOptions) {
     this.#options = options;
-    this.holds = new OperationHolds(options.db, options.clock);
+    this.holds = new OperationHolds(options.db, options.bus, options.clock);
     this.#unsubscribe = options.bus.subscribe((message) => this.#onBus(message));
   }
 
   close(): void {
     this.#unsubscribe();
+    this.holds.close();
     for (const waiter of this.#waiters.values()) waiter.resolve({ kind: 'lost' });
   }
 

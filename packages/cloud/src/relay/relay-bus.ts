@@ -24,6 +24,9 @@ export const busMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sync_now'), agentId: z.string() }),
   /** An admin asked this agent to rotate its keys. */
   z.object({ type: z.literal('rotate_agent_keys'), agentId: z.string() }),
+  /** The cloud's own check of a held operation ended (its row says how): claims on other
+   *  nodes waiting on it ask again. */
+  z.object({ type: z.literal('hold_ended'), operationId: z.string() }),
   /** An agent's socket closed with these operations in flight. */
   z.object({
     type: z.literal('agent_lost'),
