@@ -1,55 +1,22 @@
-import {
-  encryptSecrets,
-  importKey,
-  ENCRYPTION_ALG,
-  signOperation,
-  type OperationKind,
-  type OperationRequest,
-  type OperationSecrets,
-  type Outcome,
-  type UserReference,
-} from '@ferry/protocol';
+import type { OperationKind, OperationRequest, Outcome } from '@ferry/protocol';
 import type { CryptoKey } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock, Random } from '../util/clock.js';
 import { onlineAgents, type OnlineAgent } from './agent-store.js';
 import { chooseCandidates } from './agent-selection.js';
+import { OperationDispatch } from './operation-dispatch.js';
 import { OperationHolds } from './operation-holds.js';
 import {
   attemptTrace,
   expireOperation,
-  finalOutcome,
   insertOperation,
   requeueOperation,
 } from './operation-store.js';
 import type { AgentSessions } from './agent-sessions.js';
+import type { RelayRequest, RelayResult } from './relay-request.js';
 import type { BusMessage, RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
-
-export interface RelayRequest {
-  readonly tenantId: string;
-  readonly kind: OperationKind;
-  readonly target: UserReference;
-  readonly options?: { readonly unlock?: boolean; readonly mustChangeAtNextLogon?: boolean };
-  readonly secrets: OperationSecrets;
-  readonly requestedBy?: string | null | undefined;
-  /**
-   * The rules the cloud checks itself. They start once the operation is dispatched and run
-   * (on a worker thread) while the agent verifies, decrypts and looks the user up; until they
-   * pass no agent may claim (and write) it, and a refusal cancels it. With no agent able to
-   * take it, they run first, so the password's own faults are said before "no agent".
-   */
-  readonly precheck?: (online: readonly OnlineAgent[]) => Promise<Outcome | undefined>;
-  /** A shorter wait than the relay's default (reads a user waits for while typing). */
-  readonly timeoutMs?: number;
-}
-
-export interface RelayResult {
-  readonly operationId: string;
-  readonly agentId: string | undefined;
-  readonly outcome: Outcome;
-}
 
 export interface RelayOptions {
   readonly db: Kysely<Database>;
@@ -98,13 +65,13 @@ export class OperationRelay {
   /** Operations the cloud's own check refused, until their submit returns (no agent may take
    *  them: a retry, or a wait for an agent, ends with the refusal). */
   readonly #refused = new Map<string, Extract<WaiterEvent, { kind: 'cancelled' }>>();
-  /** Imported agent encryption keys by JWK text (importing RSA keys costs per operation). */
-  readonly #agentKeys = new Map<string, CryptoKey>();
   readonly #unsubscribe: () => void;
   readonly holds: OperationHolds;
+  readonly #dispatch: OperationDispatch;
 
   constructor(options: RelayOptions) {
     this.#options = options;
+    this.#dispatch = new OperationDispatch(options);
     this.holds = new OperationHolds(options.db, options.bus, options.clock);
     this.#unsubscribe = options.bus.subscribe((message) => this.#onBus(message));
   }
@@ -112,6 +79,7 @@ export class OperationRelay {
   close(): void {
     this.#unsubscribe();
     this.holds.close();
+    this.#dispatch.close();
     for (const waiter of this.#waiters.values()) waiter.resolve({ kind: 'lost' });
   }
 
@@ -202,7 +170,8 @@ export class OperationRelay {
       await requeueOperation(db, operationId, agent.id);
       candidates = await this.#candidates(request.tenantId, isWrite);
     }
-    return { operationId, agentId: undefined, outcome: await this.#expire(operationId) };
+    const outcome = await expireOperation(db, operationId, clock.now());
+    return { operationId, agentId: undefined, outcome };
   }
 
   async #candidates(tenantId: string, isWrite: boolean): Promise<OnlineAgent[]> {
@@ -220,7 +189,7 @@ export class OperationRelay {
     retry: boolean,
     afterDispatch?: () => void,
   ): Promise<WaiterEvent | { kind: 'timeout' }> {
-    const { db, clock, signingKey } = this.#options;
+    const { db, clock } = this.#options;
     // A retry first looks at what the lost attempt left: a result, or the user's pwdLastSet.
     const row = retry
       ? await attemptTrace(db, operationId)
@@ -239,12 +208,7 @@ export class OperationRelay {
       expiresAt: expiresAt.toISOString(),
       ...(row.prior_pwd_last_set ? { priorPasswordLastSet: row.prior_pwd_last_set } : {}),
     };
-    const needsSecrets = request.secrets.newPassword || request.secrets.currentPassword;
-    if (needsSecrets) {
-      const key = await this.#encryptionKey(agent);
-      operation.secrets = await encryptSecrets(key, operation, request.secrets);
-    }
-    const jws = await signOperation(signingKey, operation);
+    const jws = await this.#dispatch.seal(operation, agent, request.secrets);
     const remaining = expiresAt.getTime() - clock.now().getTime();
     return new Promise((resolve) => {
       const timer = setTimeout(
@@ -269,7 +233,7 @@ export class OperationRelay {
         waiter.resolve(refused);
         return;
       }
-      void this.#dispatch(agent, operationId, jws).finally(() => afterDispatch?.());
+      void this.#dispatch.dispatch(agent, operationId, jws).finally(() => afterDispatch?.());
     });
   }
 
@@ -290,63 +254,8 @@ export class OperationRelay {
     this.#waiters.get(operationId)?.resolve(cancelled);
   }
 
-  async #encryptionKey(agent: OnlineAgent): Promise<CryptoKey> {
-    const id = JSON.stringify(agent.encryptionKey);
-    let key = this.#agentKeys.get(id);
-    if (!key) {
-      key = await importKey(agent.encryptionKey, ENCRYPTION_ALG);
-      this.#agentKeys.set(id, key);
-    }
-    return key;
-  }
-
-  async #dispatch(agent: OnlineAgent, operationId: string, jws: string): Promise<void> {
-    if (agent.nodeId === this.#options.nodeId) {
-      this.deliver(agent.id, operationId, jws);
-      return;
-    }
-    await this.#options.bus.publish({
-      type: 'dispatch',
-      nodeId: agent.nodeId,
-      agentId: agent.id,
-      operationId,
-      jws,
-    });
-  }
-
-  /** Sends an operation to an agent whose socket this node holds, or reports it lost. */
-  deliver(agentId: string, operationId: string, jws: string): void {
-    const session = this.#options.sessions.get(agentId);
-    if (!session) {
-      void this.#options.bus.publish({ type: 'agent_lost', agentId, operationIds: [operationId] });
-      return;
-    }
-    session.inFlight.add(operationId);
-    session.send({ type: 'operation', jws });
-  }
-
-  /** Never applied now: claims are refused after expiry. If an agent had claimed it, the
-   *  outcome is unknown and the user is told so rather than told "nothing changed". */
-  async #expire(operationId: string): Promise<Outcome> {
-    const { db, clock } = this.#options;
-    if (await expireOperation(db, operationId, clock.now())) {
-      return { code: 'expired', detail: 'no agent completed the operation before it expired' };
-    }
-    // Done by an agent, or cancelled by the cloud's own check: either has its outcome.
-    const outcome = await finalOutcome(db, operationId);
-    if (outcome) return outcome;
-    return {
-      code: 'agent_unavailable',
-      detail: 'an agent took the operation and did not report; it may have been applied',
-    };
-  }
-
   #onBus(message: BusMessage): void {
     switch (message.type) {
-      case 'dispatch':
-        if (message.nodeId === this.#options.nodeId)
-          this.deliver(message.agentId, message.operationId, message.jws);
-        return;
       case 'result':
         this.#waiters
           .get(message.operationId)

@@ -157,34 +157,37 @@ export async function attemptTrace(
     .executeTakeFirstOrThrow();
 }
 
-/** Marks an operation no agent took `expired`; false when it was claimed or has ended. */
+/**
+ * Ends an operation at its expiry. Never applied now: claims are refused after expiry. If an
+ * agent had claimed it, the outcome is unknown and the user is told so rather than told
+ * "nothing changed".
+ */
 export async function expireOperation(
   db: Kysely<Database>,
   operationId: string,
   now: Date,
-): Promise<boolean> {
+): Promise<Outcome> {
   const expired = await db
     .updateTable('operations')
     .set({ state: 'expired', outcome_code: 'expired', completed_at: now.toISOString() })
     .where('id', '=', operationId)
     .where('state', 'in', ['pending', 'held'])
     .executeTakeFirst();
-  return Number(expired.numUpdatedRows) === 1;
-}
-
-/** The outcome of an operation done by an agent or cancelled by the cloud's own check. */
-export async function finalOutcome(
-  db: Kysely<Database>,
-  operationId: string,
-): Promise<Outcome | undefined> {
+  if (Number(expired.numUpdatedRows) === 1) {
+    return { code: 'expired', detail: 'no agent completed the operation before it expired' };
+  }
   const row = await db
     .selectFrom('operations')
     .select(['state', 'outcome_json'])
     .where('id', '=', operationId)
     .executeTakeFirst();
-  return (row?.state === 'done' || row?.state === 'cancelled') && row.outcome_json
-    ? (JSON.parse(row.outcome_json) as Outcome)
-    : undefined;
+  // Done by an agent, or cancelled by the cloud's own check: either has its outcome.
+  if ((row?.state === 'done' || row?.state === 'cancelled') && row.outcome_json)
+    return JSON.parse(row.outcome_json) as Outcome;
+  return {
+    code: 'agent_unavailable',
+    detail: 'an agent took the operation and did not report; it may have been applied',
+  };
 }
 
 /** Ends a hold: `pending` when the check passed, else `cancelled` with its refusal. */
