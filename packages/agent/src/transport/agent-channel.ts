@@ -2,34 +2,20 @@ import {
   agentMessageSchema,
   AGENT_PROTOCOL_VERSION,
   cloudMessageSchema,
-  EnvelopeError,
-  importKey,
-  SIGNING_ALG,
-  signProof,
-  verifyOperation,
   type AgentMessage,
   type AgentStatus,
   type CloudMessage,
-  type OperationRequest,
 } from '@ferry/protocol';
-import { readFile } from 'node:fs/promises';
-import type { CryptoKey, JWK } from 'jose';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { SyncLink } from './sync-link.js';
-import {
-  discardStagedKeys,
-  hasStagedKeys,
-  promoteStagedKeys,
-  stageNextKeys,
-  type AgentIdentity,
-  type AgentKeys,
-  type StatePaths,
-} from '../state/agent-state.js';
+import type { AgentIdentity, AgentKeys, StatePaths } from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
 import type { Connection, OperationExecutor } from '../writeback/operation-executor.js';
 import { JitteredBackoff } from './backoff.js';
 import { gatewayUrl } from './gateway-url.js';
+import { KeyRotation } from './key-rotation.js';
+import { handleOperation } from './operation-intake.js';
 
 export interface ChannelOptions {
   readonly identity: AgentIdentity;
@@ -63,28 +49,28 @@ export class AgentChannel {
   #timers: NodeJS.Timeout[] = [];
   #reconnect: NodeJS.Timeout | undefined;
   #lastRefusal: { code: string; message: string } | undefined;
-  #keys: AgentKeys;
+  readonly #rotation: KeyRotation;
   #sessionId: string | undefined;
   #recheck: NodeJS.Timeout | undefined;
-  #rotationAnswer: ((accepted: boolean) => void) | undefined;
   /** The sync conversation (lease, batches, previews) on this channel. */
   readonly sync = new SyncLink(
     (message) => this.#send(message),
     () => this.#state === 'online',
   );
-  /** After a crash mid-rotation the cloud may hold the staged keys: prove with them once. */
-  #proveWithStaged = false;
   #listeners = new Set<(state: ChannelState) => void>();
 
   constructor(options: ChannelOptions) {
     this.#options = options;
-    this.#keys = options.keys;
+    this.#rotation = new KeyRotation(options, {
+      send: (message) => this.#send(message),
+      online: () => this.#state === 'online',
+    });
     this.#backoff = options.backoff ?? new JitteredBackoff(500, 30_000);
   }
 
   /** The agent's keys now (a rotation replaces them while the agent runs). */
   get keys(): AgentKeys {
-    return this.#keys;
+    return this.#rotation.keys;
   }
 
   get state(): ChannelState {
@@ -183,21 +169,11 @@ export class AgentChannel {
       return;
     }
     switch (message.type) {
-      case 'challenge': {
-        const signing = this.#proveWithStaged ? await this.#stagedSigningKey() : this.#keys.signing;
-        const jws = await signProof(signing, {
-          nonce: message.nonce,
-          agentId: this.#options.identity.agentId,
-        });
-        this.#send({ type: 'proof', jws });
+      case 'challenge':
+        this.#send({ type: 'proof', jws: await this.#rotation.proof(message.nonce) });
         return;
-      }
       case 'accepted':
-        if (this.#proveWithStaged) {
-          this.#keys = await promoteStagedKeys(this.#options.paths, this.#options.identity);
-          this.#proveWithStaged = false;
-          this.#options.log.info('agent channel: finished an interrupted key rotation');
-        }
+        await this.#rotation.accepted();
         this.#sessionId = message.sessionId;
         this.#lastRefusal = undefined;
         this.#backoff.reset();
@@ -217,7 +193,8 @@ export class AgentChannel {
         );
         return;
       case 'refused':
-        await this.#afterRefusal(message.code);
+        // Staged keys the cloud may have taken before a crash: proven at once, no backoff.
+        if (await this.#rotation.afterRefusal(message.code)) this.#backoff.reset();
         this.#lastRefusal = { code: message.code, message: message.message };
         this.#options.log.warn(
           { code: message.code, reason: message.message },
@@ -232,110 +209,20 @@ export class AgentChannel {
         this.sync.receive(message);
         return;
       case 'rotate_keys_request':
-        await this.#rotateKeys();
+        if (this.#sessionId) await this.#rotation.rotate(this.#sessionId);
         return;
       case 'keys_rotated':
-        this.#rotationAnswer?.(message.accepted);
+        this.#rotation.answered(message.accepted);
         return;
       case 'claim_answer':
         this.#pendingClaims.get(message.operationId)?.(message.granted);
         this.#pendingClaims.delete(message.operationId);
         return;
       case 'operation':
-        await this.#handleOperation(message.jws);
+        await handleOperation(message.jws, this.#rotation.keys, this.#options, (result) =>
+          this.#send(result),
+        );
         return;
-    }
-  }
-
-  async #handleOperation(jws: string): Promise<void> {
-    const { identity, executor, log } = this.#options;
-    const keys = this.#keys;
-    const received = performance.now();
-    let operation: OperationRequest;
-    try {
-      operation = await verifyOperation(keys.cloudVerification, jws);
-      if (operation.agentId !== identity.agentId || operation.tenantId !== identity.tenantId) {
-        throw new EnvelopeError('operation addressed to another agent or tenant');
-      }
-    } catch (error) {
-      const id = unverifiedOperationId(jws);
-      log.warn(
-        { operationId: id, reason: (error as Error).message },
-        'agent channel: operation refused',
-      );
-      if (id)
-        this.#send({
-          type: 'result',
-          operationId: id,
-          outcome: { code: 'operation_rejected', detail: (error as Error).message },
-        });
-      return;
-    }
-    const outcome = await executor.execute(operation);
-    // The user is waiting on the outcome: it leaves before the log line is written.
-    if (outcome) this.#send({ type: 'result', operationId: operation.id, outcome });
-    log.info(
-      {
-        operationId: operation.id,
-        kind: operation.kind,
-        outcome: outcome?.code ?? 'not_claimed',
-        durationMs: Math.round((performance.now() - received) * 10) / 10,
-      },
-      'operation',
-    );
-  }
-
-  /**
-   * Replaces the key pairs without dropping the session: new keys are staged on disk, the
-   * cloud gets their public halves with a proof signed by the new signing key, and only
-   * when it accepts do they become current (the old decryption key is kept for operations
-   * already in flight).
-   */
-  async #rotateKeys(): Promise<void> {
-    const { paths, identity, log } = this.#options;
-    if (!this.#sessionId) return;
-    const staged = await stageNextKeys(paths);
-    const proof = await signProof(await importKey(staged.signing.privateJwk, SIGNING_ALG), {
-      nonce: this.#sessionId,
-      agentId: identity.agentId,
-    });
-    const accepted = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
-      this.#rotationAnswer = (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      };
-      this.#send({
-        type: 'rotate_keys',
-        encryptionKey: staged.encryption.publicJwk as Record<string, unknown>,
-        signingKey: staged.signing.publicJwk as Record<string, unknown>,
-        proof,
-      });
-    });
-    this.#rotationAnswer = undefined;
-    if (accepted) {
-      this.#keys = await promoteStagedKeys(paths, identity);
-      log.info('agent channel: keys rotated');
-    } else if (this.#state === 'online') {
-      await discardStagedKeys(paths);
-      log.warn('agent channel: the cloud did not take the new keys; keeping the current ones');
-    }
-  }
-
-  async #stagedSigningKey(): Promise<CryptoKey> {
-    const jwk = JSON.parse(await readFile(this.#options.paths.nextSigningKey, 'utf8')) as JWK;
-    return importKey(jwk, SIGNING_ALG);
-  }
-
-  /** A refused proof with staged keys on disk: the cloud may have taken them before a crash. */
-  async #afterRefusal(code: string): Promise<void> {
-    if (code !== 'proof_invalid') return;
-    if (this.#proveWithStaged) {
-      this.#proveWithStaged = false;
-      await discardStagedKeys(this.#options.paths);
-    } else if (hasStagedKeys(this.#options.paths)) {
-      this.#proveWithStaged = true;
-      this.#backoff.reset();
     }
   }
 
@@ -410,17 +297,3 @@ export class AgentChannel {
 }
 
 const OPERATION_MESSAGES: ReadonlySet<AgentMessage['type']> = new Set(['claim', 'writing']);
-
-/** The id in an operation whose signature failed, only to say which one was refused. */
-function unverifiedOperationId(jws: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString()) as {
-      id?: unknown;
-    };
-    return typeof payload.id === 'string' && /^[0-9a-f-]{36}$/i.test(payload.id)
-      ? payload.id
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
