@@ -5,12 +5,12 @@ import type { Database, UserRow } from '../store/tables.js';
 import { addMinutes, type Clock } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
 
-type GuardServices = {
+export interface GuardServices {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly config: Pick<Config, 'signInMaxFailures' | 'signInLockoutMinutes'>;
-};
+}
 
 /** Where an attempt came from, for the lockout's audit row. */
 export interface AttemptSource {

@@ -2,10 +2,12 @@ import { defaultCloudPolicy, effectivePolicy, toViolations } from '@ferry/policy
 import type { Outcome, Secret } from '@ferry/protocol';
 import { verifyPassword } from '../crypto/password-hash.js';
 import { setCloudPassword } from '../directory/users.js';
-import type { Services } from '../http/services.js';
-import { writeback } from '../relay/password-writeback.js';
-import { GuessGuard, type AttemptSource } from '../auth/guess-guard.js';
+import { writeback, type WritebackServices } from '../relay/password-writeback.js';
+import { GuessGuard, type AttemptSource, type GuardServices } from '../auth/guess-guard.js';
 import type { UserRow } from '../store/tables.js';
+
+/** What a change needs: the guess limit, the writeback (synced), the rules (cloud-only). */
+export interface ChangePasswordServices extends WritebackServices, GuardServices {}
 
 export interface ChangeResult {
   readonly outcome: Outcome;
@@ -18,7 +20,7 @@ export interface ChangeResult {
  * Argon2id hash for a cloud-only user.
  */
 export async function changeOwnPassword(
-  services: Services,
+  services: ChangePasswordServices,
   user: UserRow,
   current: Secret,
   next: Secret,
@@ -49,7 +51,7 @@ export async function changeOwnPassword(
 }
 
 async function changeCloudPassword(
-  services: Services,
+  services: ChangePasswordServices,
   user: UserRow,
   current: Secret,
   next: Secret,

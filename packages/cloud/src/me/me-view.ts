@@ -1,7 +1,7 @@
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
-import type { MethodView } from '../directory/verification-methods.js';
-import type { Services } from '../http/services.js';
-import type { UserRow, UserSource } from '../store/tables.js';
+import type { Kysely } from 'kysely';
+import type { MethodView, VerificationMethods } from '../directory/verification-methods.js';
+import type { Database, UserRow, UserSource } from '../store/tables.js';
 import { registrationState, type RegistrationState } from './registration-state.js';
 
 /** What My Account shows about the signed-in user: never a secret, never another user. */
@@ -14,7 +14,10 @@ export interface MeView {
   readonly registration: RegistrationState;
 }
 
-export async function meView(services: Services, user: UserRow): Promise<MeView> {
+export async function meView(
+  services: { readonly db: Kysely<Database>; readonly methods: VerificationMethods },
+  user: UserRow,
+): Promise<MeView> {
   const [methods, settings] = await Promise.all([
     services.methods.list(user.tenant_id, user.id),
     getPasswordResetSettings(services.db, user.tenant_id),

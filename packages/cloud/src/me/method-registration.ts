@@ -1,13 +1,31 @@
 import type { Secret } from '@ferry/protocol';
 import QRCode from 'qrcode';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
-import type { SecurityAnswer } from '../directory/verification-methods.js';
-import type { Services } from '../http/services.js';
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SecurityAnswer, VerificationMethods } from '../directory/verification-methods.js';
+import type { Mailer } from '../notify/mailer.js';
+import type { SmsGateway } from '../notify/sms-gateway.js';
 import { hourlyFive, Throttle } from '../sspr/throttle.js';
-import type { MethodKind, UserRow } from '../store/tables.js';
+import type { Database, MethodKind, UserRow } from '../store/tables.js';
+import type { Clock, Random } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
-import { CODE_VALIDITY_MINUTES } from '../verification/one-time-codes.js';
+import { CODE_VALIDITY_MINUTES, type OneTimeCodes } from '../verification/one-time-codes.js';
 import { newTotpSeed, otpauthUri, verifyTotp } from '../verification/totp.js';
+import type { PendingRegistrations } from './pending-registrations.js';
+
+/** What registering a method uses: codes and where they go, the methods, the audit. */
+export interface RegistrationServices {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly audit: AuditLog;
+  readonly mailer: Mailer;
+  readonly sms: SmsGateway;
+  readonly codes: OneTimeCodes;
+  readonly methods: VerificationMethods;
+  readonly pendingRegistrations: PendingRegistrations;
+}
 
 export type ContactKind = 'email' | 'phone';
 
@@ -23,7 +41,7 @@ export class MethodRegistration {
   readonly #throttle: Throttle;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: RegistrationServices,
     private readonly request: { readonly sourceIp: string; readonly requestId: string },
   ) {
     this.#throttle = new Throttle(services.db, services.clock);

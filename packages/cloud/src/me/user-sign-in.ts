@@ -1,12 +1,14 @@
 import type { Outcome, Secret } from '@ferry/protocol';
 import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
 import { findUserByUpn } from '../directory/users.js';
-import type { Services } from '../http/services.js';
 import { outcomeError } from '../relay/outcome-error.js';
-import { writeback } from '../relay/password-writeback.js';
+import { writeback, type WritebackServices } from '../relay/password-writeback.js';
 import type { UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
-import { GuessGuard } from '../auth/guess-guard.js';
+import { GuessGuard, type GuardServices } from '../auth/guess-guard.js';
+
+/** What a sign-in needs: the guess limit and its audit, pass-through for synced users. */
+export interface SignInServices extends WritebackServices, GuardServices {}
 
 export interface UserSignInRequest {
   readonly tenantId: string;
@@ -31,7 +33,10 @@ const WRONG = new Set<Outcome['code']>([
  * as for admins (signInMaxFailures / signInLockoutMinutes), which also keeps a guesser from
  * locking the AD account: the cloud stops relaying before AD's own threshold is reached.
  */
-export async function signInUser(services: Services, request: UserSignInRequest): Promise<UserRow> {
+export async function signInUser(
+  services: SignInServices,
+  request: UserSignInRequest,
+): Promise<UserRow> {
   const user = await findUserByUpn(services.db, request.tenantId, request.userPrincipalName);
   const audit = (result: string, detail: Record<string, string | null>) =>
     services.audit.record({

@@ -1,15 +1,20 @@
 import type { Kysely } from 'kysely';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
-import type { Services } from '../http/services.js';
 import type { Database, UserRow } from '../store/tables.js';
-import type { MailMessage } from './mailer.js';
+import type { Clock } from '../util/clock.js';
+import type { Mailer, MailMessage } from './mailer.js';
 
 /** Where notification failures go (a request's logger fits). */
 export interface NotifyLog {
   warn(fields: object, message: string): void;
 }
 
-type NotifyServices = Pick<Services, 'db' | 'mailer' | 'clock'>;
+/** What notifications need: the tenant's settings and addresses, a mailer, the time. */
+export interface NotifyServices {
+  readonly db: Kysely<Database>;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+}
 
 /**
  * Notification mail after password events, as Entra sends them. They never fail the

@@ -1,10 +1,23 @@
 import { defaultCloudPolicy, effectivePolicy, toViolations } from '@ferry/policy';
 import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
-import type { Services } from '../http/services.js';
-import type { UserRow } from '../store/tables.js';
+import type { Kysely } from 'kysely';
+import type { PasswordChecks } from '../password-checks/password-checks.js';
+import type { Database, UserRow } from '../store/tables.js';
+import type { Clock } from '../util/clock.js';
 import { passwordUserOf } from '../directory/password-user.js';
 import type { OnlineAgent } from './agent-store.js';
+import type { OperationRelay } from './operation-relay.js';
+import type { UserDirectoryPolicies } from './user-directory-policy.js';
+
+/** What a writeback needs: the tenant's gates, the relay, and the cloud's own rules. */
+export interface WritebackServices {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly relay: OperationRelay;
+  readonly directoryPolicies: UserDirectoryPolicies;
+  readonly passwordChecks: PasswordChecks;
+}
 
 export interface WritebackRequest {
   readonly kind: Exclude<OperationKind, 'verify_credentials'> | 'verify_credentials';
@@ -36,7 +49,7 @@ const RESETS = new Set<OperationKind>(['sspr_reset', 'admin_reset']);
  * follows what AD did.
  */
 export async function writeback(
-  services: Services,
+  services: WritebackServices,
   request: WritebackRequest,
 ): Promise<WritebackResult> {
   const { user } = request;
@@ -97,7 +110,7 @@ export async function writeback(
  * knows which applies).
  */
 async function precheck(
-  services: Services,
+  services: WritebackServices,
   request: WritebackRequest,
   password: Secret,
   online: readonly OnlineAgent[],

@@ -2,24 +2,34 @@ import { toViolations } from '@ferry/policy';
 import type { Outcome, Secret } from '@ferry/protocol';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import { findUser, setCloudPassword, unlockCloudUser } from '../directory/users.js';
-import type { Services } from '../http/services.js';
 import {
   notifyInBackground,
   notifyPasswordReset,
   type NotifyLog,
+  type NotifyServices,
 } from '../notify/notifications.js';
-import { writeback } from '../relay/password-writeback.js';
+import { writeback, type WritebackServices } from '../relay/password-writeback.js';
 import type { UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
 import type { SsprFlow } from './sspr-flows.js';
 import { inScope } from './start-flow.js';
-import { evaluateForReset } from './user-policy.js';
+import type { SsprKit } from './sspr-kit.js';
+import { evaluateForReset, type ResetPolicyServices } from './user-policy.js';
+
+/** What ending a flow needs: the flow store, the writeback, the rules, the notification. */
+export interface CompleteFlowServices
+  extends WritebackServices, ResetPolicyServices, NotifyServices {
+  readonly sspr: SsprKit;
+}
 
 /**
  * The user behind a flow that passed its gates, still enabled and in scope; anything else
  * is `verification_required` (a doomed flow never passes, so it ends here too).
  */
-export async function verifiedUser(services: Services, flow: SsprFlow): Promise<UserRow> {
+export async function verifiedUser(
+  services: Pick<CompleteFlowServices, 'db'>,
+  flow: SsprFlow,
+): Promise<UserRow> {
   const passedEnough = flow.passed.length >= flow.required;
   const user =
     !flow.doomedReason && flow.userId && passedEnough
@@ -48,7 +58,7 @@ export interface Completion {
  * the flow and tells the user by mail.
  */
 export async function resetPassword(
-  services: Services,
+  services: CompleteFlowServices,
   flow: SsprFlow,
   user: UserRow,
   newPassword: Secret,
@@ -64,7 +74,7 @@ export async function resetPassword(
 }
 
 async function setPassword(
-  services: Services,
+  services: CompleteFlowServices,
   user: UserRow,
   newPassword: Secret,
 ): Promise<Completion> {
@@ -96,14 +106,14 @@ async function setPassword(
 
 /** Unlocks without a reset, when the tenant allows it (`unlock_disabled` otherwise). */
 export function unlockAccount(
-  services: Services,
+  services: CompleteFlowServices,
   flow: SsprFlow,
   user: UserRow,
 ): Promise<Completion> {
   return exclusively(services, flow, () => unlock(services, user));
 }
 
-async function unlock(services: Services, user: UserRow): Promise<Completion> {
+async function unlock(services: CompleteFlowServices, user: UserRow): Promise<Completion> {
   let completion: Completion;
   if (user.source === 'synced') {
     const result = await writeback(services, {
@@ -133,7 +143,7 @@ async function unlock(services: Services, user: UserRow): Promise<Completion> {
  * request of the same flow cannot write too; it is given back when nothing was applied.
  */
 async function exclusively(
-  services: Services,
+  services: CompleteFlowServices,
   flow: SsprFlow,
   work: () => Promise<Completion>,
 ): Promise<Completion> {

@@ -5,14 +5,28 @@ import {
   SECURITY_QUESTIONS_REQUIRED,
   securityQuestionCatalog,
 } from '../me/security-question-catalog.js';
-import type { Services } from '../http/services.js';
-import { DisabledMailer } from '../notify/mailer.js';
-import { DisabledSmsGateway } from '../notify/sms-gateway.js';
-import type { MethodKind } from '../store/tables.js';
+import type { Kysely } from 'kysely';
+import type { VerificationMethods } from '../directory/verification-methods.js';
+import { DisabledMailer, type Mailer } from '../notify/mailer.js';
+import { DisabledSmsGateway, type SmsGateway } from '../notify/sms-gateway.js';
+import type { Database, MethodKind } from '../store/tables.js';
+import type { Clock } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
-import type { CodePurpose } from '../verification/one-time-codes.js';
+import type { CodePurpose, OneTimeCodes } from '../verification/one-time-codes.js';
 import { verifyTotp } from '../verification/totp.js';
 import type { SsprFlow } from './sspr-flows.js';
+import type { SsprKit } from './sspr-kit.js';
+
+/** What the gates use: codes and where they go, the registered methods, the flow store. */
+export interface GateServices {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly mailer: Mailer;
+  readonly sms: SmsGateway;
+  readonly codes: OneTimeCodes;
+  readonly methods: VerificationMethods;
+  readonly sspr: SsprKit;
+}
 
 export type CodeGate = 'email' | 'phone';
 
@@ -33,7 +47,7 @@ function offers(flow: SsprFlow, kind: MethodKind): boolean {
  * is logged and the person asks for another code.
  */
 export async function sendCode(
-  services: Services,
+  services: GateServices,
   flow: SsprFlow,
   kind: CodeGate,
   log: GateLog,
@@ -70,7 +84,7 @@ export async function sendCode(
 }
 
 async function contactOf(
-  services: Services,
+  services: GateServices,
   flow: SsprFlow,
   kind: CodeGate,
 ): Promise<string | undefined> {
@@ -85,7 +99,7 @@ async function contactOf(
  * draws the same way from a pool derived from the name (3 to 5 questions, as real users
  * register), so real and unknown names look alike.
  */
-export async function questionsFor(services: Services, flow: SsprFlow): Promise<string[]> {
+export async function questionsFor(services: GateServices, flow: SsprFlow): Promise<string[]> {
   if (!offers(flow, 'security_questions')) {
     throw new FerryError('verification_failed', 'security questions not offered');
   }
@@ -100,7 +114,7 @@ export async function questionsFor(services: Services, flow: SsprFlow): Promise<
   return chosen.map((index) => pool[index] ?? '');
 }
 
-async function questionPool(services: Services, flow: SsprFlow): Promise<string[]> {
+async function questionPool(services: GateServices, flow: SsprFlow): Promise<string[]> {
   if (!flow.doomedReason && flow.userId) {
     const methods = await services.methods.list(flow.tenantId, flow.userId);
     return methods.find((method) => method.kind === 'security_questions')?.questions ?? [];
@@ -115,7 +129,7 @@ async function questionPool(services: Services, flow: SsprFlow): Promise<string[
   return pool;
 }
 
-function nameDigest(services: Services, label: string): Buffer {
+function nameDigest(services: GateServices, label: string): Buffer {
   return createHmac('sha256', services.sspr.decoyKey).update(label).digest();
 }
 
@@ -135,7 +149,7 @@ export type GateProof =
 
 /** True when the proof passes the gate; doomed flows never pass (after the same work). */
 export async function checkGate(
-  services: Services,
+  services: GateServices,
   flow: SsprFlow,
   kind: MethodKind,
   proof: GateProof,
@@ -172,7 +186,7 @@ export async function checkGate(
 }
 
 async function checkAnswers(
-  services: Services,
+  services: GateServices,
   flow: SsprFlow,
   genuine: boolean,
   answers: ReadonlyArray<{ readonly question: string; readonly answer: Secret }>,

@@ -4,13 +4,23 @@ import {
   type PasswordResetSettings,
 } from '../directory/password-reset-settings.js';
 import { findUserByUpn } from '../directory/users.js';
-import type { Services } from '../http/services.js';
-import type { UserRow } from '../store/tables.js';
+import type { VerificationMethods } from '../directory/verification-methods.js';
+import type { Database, UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
 import { decoyGates } from './decoy-gates.js';
 import { maskEmail, maskPhone, type Gate } from './gate.js';
 import type { DoomedReason, SsprFlow } from './sspr-flows.js';
 import type { Secret } from '@ferry/protocol';
+import type { Kysely } from 'kysely';
+import type { SsprKit } from './sspr-kit.js';
+
+/** What opening a flow reads: the tenant's settings, the user and their methods. */
+export interface StartFlowServices {
+  readonly db: Kysely<Database>;
+  readonly defaultTenantId: string;
+  readonly sspr: SsprKit;
+  readonly methods: VerificationMethods;
+}
 
 export interface StartedFlow {
   readonly token: Secret;
@@ -24,7 +34,7 @@ export interface StartedFlow {
  * decoy gates: it fails only at verification, with the same error as a wrong code. Only the
  * flow row and the audit row know the true reason.
  */
-export async function startFlow(services: Services, upn: string): Promise<StartedFlow> {
+export async function startFlow(services: StartFlowServices, upn: string): Promise<StartedFlow> {
   const tenantId = services.defaultTenantId;
   const settings = await getPasswordResetSettings(services.db, tenantId);
   if (settings.ssprEnabled === 'none') {
@@ -55,7 +65,7 @@ export async function startFlow(services: Services, upn: string): Promise<Starte
 }
 
 export async function inScope(
-  services: Services,
+  services: { readonly db: Kysely<Database> },
   settings: PasswordResetSettings,
   user: UserRow,
 ): Promise<boolean> {
@@ -66,7 +76,7 @@ export async function inScope(
 
 /** The user's registered methods that the settings allow, in the settings' order. */
 async function realGates(
-  services: Services,
+  services: StartFlowServices,
   settings: PasswordResetSettings,
   user: UserRow,
 ): Promise<Gate[]> {

@@ -1,8 +1,16 @@
 import { defaultCloudPolicy, effectivePolicy, type PasswordEvaluation } from '@ferry/policy';
 import type { Secret } from '@ferry/protocol';
 import { passwordUserOf } from '../directory/password-user.js';
-import type { Services } from '../http/services.js';
+import type { PasswordChecks } from '../password-checks/password-checks.js';
+import type { UserDirectoryPolicies } from '../relay/user-directory-policy.js';
 import type { UserRow } from '../store/tables.js';
+import type { Clock } from '../util/clock.js';
+
+export interface ResetPolicyServices {
+  readonly clock: Clock;
+  readonly directoryPolicies: UserDirectoryPolicies;
+  readonly passwordChecks: PasswordChecks;
+}
 
 /**
  * A candidate password against the rules of this user, for a self-service reset: the
@@ -11,7 +19,7 @@ import type { UserRow } from '../store/tables.js';
  * password dates (minimum age).
  */
 export async function evaluateForReset(
-  services: Services,
+  services: ResetPolicyServices,
   user: UserRow,
   password: Secret,
 ): Promise<PasswordEvaluation> {
