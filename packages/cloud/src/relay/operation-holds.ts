@@ -96,20 +96,20 @@ export class OperationHolds {
     return false;
   }
 
+  /** Settles on the hold's `hold_ended`, or at the limit should that message be lost. */
   #hearEnd(operationId: string): { heard: Promise<void>; stop(): void } {
-    let waiting = this.#remote.get(operationId);
-    if (!waiting) this.#remote.set(operationId, (waiting = new Set()));
-    const set = waiting;
+    const waiting = this.#remote.get(operationId) ?? new Set<() => void>();
+    this.#remote.set(operationId, waiting);
     let wake = (): void => undefined;
     const heard = new Promise<void>((resolve) => (wake = resolve));
     const timer = setTimeout(wake, this.remoteWaitLimitMs);
-    set.add(wake);
+    waiting.add(wake);
     return {
       heard,
       stop: () => {
         clearTimeout(timer);
-        set.delete(wake);
-        if (set.size === 0 && this.#remote.get(operationId) === set)
+        waiting.delete(wake);
+        if (waiting.size === 0 && this.#remote.get(operationId) === waiting)
           this.#remote.delete(operationId);
       },
     };
