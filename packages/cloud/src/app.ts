@@ -28,6 +28,8 @@ import { OneTimeCodes } from './verification/one-time-codes.js';
 import { PendingRegistrations } from './me/pending-registrations.js';
 import { UserSessions } from './me/user-sessions.js';
 import { PasswordChecks } from './password-checks/password-checks.js';
+import { OidcHost } from './oidc/oidc-host.js';
+import { deriveKey } from './crypto/data-key.js';
 
 export interface CloudOptions {
   readonly config: Config;
@@ -112,6 +114,22 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       async () => relay.close(),
       () => bus.close(),
     );
+    const oidc = new OidcHost({
+      db: store.db,
+      box,
+      clock,
+      tenantId: defaultTenantId,
+      cookieKeys: [deriveKey(key, 'oidc-cookies').toString('base64url')],
+      lifetimes: {
+        accessTokenMinutes: config.oidcAccessTokenMinutes,
+        refreshTokenDays: config.oidcRefreshTokenDays,
+        sessionMinutes: config.oidcSessionMinutes,
+      },
+      trustProxy: config.trustProxy,
+      rotationDays: config.oidcSigningKeyRotationDays,
+      log: logger,
+    });
+    closers.push(async () => oidc.close());
     const services: Services = {
       config,
       db: store.db,
@@ -143,6 +161,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       bus,
       nodeId,
       cloudSigningKey: signingKey.publicJwk,
+      oidc,
       defaultTenantId,
       ready: async () => {
         if (draining) return false;
@@ -165,6 +184,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       nodeId,
       listen: async () => {
         const address = await server.listen({ host: config.host, port: config.port });
+        // The issuer is the public URL, else the address this node listens on.
+        await oidc.start(config.publicUrl ?? address);
         return address;
       },
       close: async () => {

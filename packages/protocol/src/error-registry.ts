@@ -348,6 +348,36 @@ const apiEntries = {
     operatorHint:
       'My Account registration of a method that the password-reset settings (`methodsAllowed`) do not list.',
   },
+  sign_in_expired: {
+    kind: 'api',
+    httpStatus: 410,
+    message:
+      'This sign-in has expired or was started in another browser. Go back to the application and sign in again.',
+    operatorHint:
+      'No OpenID Connect interaction matches the request: expired (30 minutes), already finished, or its cookie is missing.',
+  },
+  sign_in_step_invalid: {
+    kind: 'api',
+    httpStatus: 409,
+    message: 'This step of the sign-in is not available now. Reload the page.',
+    operatorHint: 'A sign-in call out of order (e.g. a second factor before the password).',
+  },
+  application_not_assigned: {
+    kind: 'api',
+    httpStatus: 403,
+    message:
+      'Your account is not allowed to use this application. Ask your administrator for access.',
+    operatorHint:
+      'The application lets only assigned users and groups sign in, and the user is in none of them.',
+  },
+  mfa_unavailable: {
+    kind: 'api',
+    httpStatus: 403,
+    message:
+      'This application needs a second verification method, and your account has none you can use. Contact your helpdesk.',
+    operatorHint:
+      'A second factor is required (tenant or application) but the user has no authenticator, email or phone method and the password-reset settings allow none to be registered.',
+  },
   internal_error: {
     kind: 'api',
     httpStatus: 500,

@@ -43,7 +43,7 @@ export const configSchema = z
     ),
     dataKey: key(
       z.string().optional(),
-      'Base64 32-byte key that encrypts TOTP secrets at rest; generated into the data folder (mode 0600) when unset.',
+      'Base64 32-byte key that encrypts secrets at rest (TOTP seeds, signing keys, OpenID Connect tokens) and signs its cookies; generated into the data folder (mode 0600) when unset. Every node of one deployment needs the same.',
       { env: 'FERRY_DATA_KEY', secret: true },
     ),
     logLevel: key(
@@ -136,6 +136,26 @@ export const configSchema = z
       z.number().int().min(0).max(28).default(18),
       'Proof-of-work difficulty (leading zero bits) a client pays before starting a password reset.',
       { env: 'FERRY_SSPR_POW_BITS' },
+    ),
+    oidcSessionMinutes: key(
+      minutes(7 * 24 * 60).default(480),
+      'Lifetime of the sign-in session of the OpenID Connect provider (single sign-on across applications).',
+      { env: 'FERRY_OIDC_SESSION_MINUTES' },
+    ),
+    oidcAccessTokenMinutes: key(
+      minutes(24 * 60).default(60),
+      'Lifetime of access tokens and ID tokens issued to applications.',
+      { env: 'FERRY_OIDC_ACCESS_TOKEN_MINUTES' },
+    ),
+    oidcRefreshTokenDays: key(
+      z.number().int().min(1).max(365).default(14),
+      'Lifetime of an application refresh token (each use replaces it with a new one).',
+      { env: 'FERRY_OIDC_REFRESH_TOKEN_DAYS' },
+    ),
+    oidcSigningKeyRotationDays: key(
+      z.number().int().min(1).max(3650).default(90),
+      'Age at which the ID token signing key is replaced (the new key is published a day before it signs).',
+      { env: 'FERRY_OIDC_SIGNING_KEY_ROTATION_DAYS' },
     ),
     webDir: key(
       z.string().min(1).optional(),

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Secret } from '@ferry/protocol';
@@ -28,4 +29,9 @@ function decodeKey(text: string, origin: string): Buffer {
   const key = Buffer.from(text, 'base64');
   if (key.length !== 32) throw new Error(`${origin}: the data key must be 32 bytes in base64`);
   return key;
+}
+
+/** A key for one purpose (cookie signing...), derived from the data key (HKDF-SHA-256). */
+export function deriveKey(dataKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `ferry:${purpose}`, 32));
 }

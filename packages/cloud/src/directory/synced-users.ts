@@ -8,6 +8,8 @@ export interface SyncedUserInput {
   readonly sourceAnchor: string;
   readonly upn: string;
   readonly displayName: string;
+  readonly givenName?: string | null;
+  readonly surname?: string | null;
   readonly email?: string | null;
   readonly distinguishedName: string;
   readonly samAccountName?: string | null;
@@ -32,6 +34,8 @@ export async function upsertSyncedUser(
     upn: input.upn,
     upn_lower: input.upn.toLowerCase(),
     display_name: input.displayName,
+    given_name: input.givenName ?? null,
+    family_name: input.surname ?? null,
     email: input.email ?? null,
     on_prem_dn: input.distinguishedName,
     sam_account_name: input.samAccountName ?? null,

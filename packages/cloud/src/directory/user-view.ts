@@ -7,6 +7,8 @@ export interface UserView {
   source: 'cloud' | 'synced';
   upn: string;
   displayName: string;
+  givenName: string | null;
+  surname: string | null;
   email: string | null;
   enabled: boolean;
   lockedOut: boolean;
@@ -28,6 +30,8 @@ export function toUserView(row: UserRow, roles: AdminRole[]): UserView {
     source: row.source,
     upn: row.upn,
     displayName: row.display_name,
+    givenName: row.given_name,
+    surname: row.family_name,
     email: row.email,
     enabled: toBool(row.enabled),
     lockedOut: toBool(row.locked_out),

@@ -9,6 +9,8 @@ import { FerryError } from '../util/ferry-error.js';
 export interface NewCloudUser {
   readonly upn: string;
   readonly displayName: string;
+  readonly givenName?: string | null | undefined;
+  readonly surname?: string | null | undefined;
   readonly email?: string | null | undefined;
   readonly password?: Secret | undefined;
 }
@@ -92,6 +94,8 @@ export async function createCloudUser(
     upn: input.upn,
     upn_lower: input.upn.toLowerCase(),
     display_name: input.displayName,
+    given_name: input.givenName ?? null,
+    family_name: input.surname ?? null,
     email: input.email ?? null,
     password_hash: input.password ? await hashPassword(input.password) : null,
     source_anchor: null,
@@ -113,6 +117,8 @@ export async function createCloudUser(
 
 export interface UserChanges {
   readonly displayName?: string | undefined;
+  readonly givenName?: string | null | undefined;
+  readonly surname?: string | null | undefined;
   readonly email?: string | null | undefined;
   readonly enabled?: boolean | undefined;
 }
@@ -131,6 +137,8 @@ export async function updateCloudUser(
     .updateTable('users')
     .set({
       ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+      ...(changes.givenName !== undefined ? { given_name: changes.givenName } : {}),
+      ...(changes.surname !== undefined ? { family_name: changes.surname } : {}),
       ...(changes.email !== undefined ? { email: changes.email } : {}),
       ...(changes.enabled !== undefined ? { enabled: fromBool(changes.enabled) } : {}),
       updated_at: clock.now().toISOString(),

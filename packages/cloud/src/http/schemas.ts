@@ -13,6 +13,8 @@ export const upn = z
   .max(256)
   .regex(/^[^@\s]+@[^@\s]+$/, 'must be name@domain');
 export const displayName = z.string().trim().min(1).max(256);
+/** Given name or surname: optional, for the ID token's given_name / family_name. */
+export const namePart = z.string().trim().min(1).max(256).nullable();
 export const email = z.email().max(256);
 
 export const roleSchema = z.enum(adminRoles as ['global_admin', 'helpdesk_admin']);
@@ -23,6 +25,8 @@ export const userViewSchema = z.object({
   source: z.enum(['cloud', 'synced']),
   upn: z.string(),
   displayName: z.string(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
   email: z.string().nullable(),
   enabled: z.boolean(),
   lockedOut: z.boolean(),

@@ -14,12 +14,14 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { bootstrapRoutes } from './routes/bootstrap.js';
 import { agentsRoutes } from './routes/agents.js';
+import { applicationsRoutes } from './routes/applications.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { passwordPolicyRoutes } from './routes/password-policy.js';
 import { selfServiceRoutes } from './routes/self-service.js';
 import { settingsRoutes } from './routes/settings.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { ssprRoutes } from './routes/sspr.js';
 import { syncRoutes } from './routes/sync.js';
 import { userCredentialRoutes } from './routes/user-credentials.js';
@@ -53,6 +55,8 @@ export const routeModules: readonly RouteModule[] = [
   passwordPolicyRoutes,
   ssprRoutes,
   meRoutes,
+  applicationsRoutes,
+  signInRoutes,
 ];
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */
@@ -105,6 +109,8 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
         'agents',
         'self-service',
         'me',
+        'applications',
+        'sign-in',
         'ops',
       ].map((name) => ({
         name,
@@ -117,6 +123,7 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
 
   healthRoutes(app, services, metrics);
   for (const register of routeModules) register(app, services);
+  services.oidc.mount(app);
   await installWebApp(app, services.config.webDir);
   return app;
 }

@@ -16,6 +16,7 @@ import type { OneTimeCodes } from '../verification/one-time-codes.js';
 import type { PendingRegistrations } from '../me/pending-registrations.js';
 import type { UserSessions } from '../me/user-sessions.js';
 import type { PasswordChecks } from '../password-checks/password-checks.js';
+import type { OidcHost } from '../oidc/oidc-host.js';
 
 /** What route modules get: the store, the injected clock and randomness, and the services. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   readonly nodeId: string;
   /** The public key agents verify operations with (given to them at enrollment). */
   readonly cloudSigningKey: JWK;
+  /** The OpenID Connect provider of the default tenant (mounted under /oidc). */
+  readonly oidc: OidcHost;
   /** True once the store is migrated and until shutdown starts. */
   ready(): Promise<boolean>;
 }

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
 /** Client-side routes of the SPA: every path under them answers index.html. */
-export const spaRoots = ['/sspr', '/myaccount', '/admin'] as const;
+export const spaRoots = ['/sspr', '/myaccount', '/admin', '/signin'] as const;
 
 /** packages/web/dist, from src/http (tsx) as from dist/http (built): both sit three levels down. */
 export function defaultWebDir(): string {

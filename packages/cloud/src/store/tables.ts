@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { MeDatabase } from '../me/me-tables.js';
+import type { OidcDatabase } from '../oidc/oidc-tables.js';
 import type { RelayDatabase } from '../relay/relay-tables.js';
 import type { SsprDatabase } from '../sspr/sspr-tables.js';
 import type { SyncDatabase } from '../sync/sync-tables.js';
@@ -26,6 +27,9 @@ export interface UsersTable {
   upn: string;
   upn_lower: string;
   display_name: string;
+  /** From AD's givenName / sn (synced users), or set by an admin; for the ID token. */
+  given_name: string | null;
+  family_name: string | null;
   email: string | null;
   /** Argon2id (cloud-only users); synced users' hashes never leave the directory. */
   password_hash: string | null;
@@ -130,7 +134,12 @@ export interface AuditEventsTable {
 }
 
 export interface Database
-  extends RelayDatabase, SyncDatabase, MeDatabase, VerificationDatabase, SsprDatabase {
+  extends RelayDatabase,
+    SyncDatabase,
+    MeDatabase,
+    VerificationDatabase,
+    SsprDatabase,
+    OidcDatabase {
   tenants: TenantsTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -199,6 +199,8 @@ async function upsert(
     sourceAnchor: anchor,
     upn,
     displayName: user.displayName ?? user.sAMAccountName,
+    givenName: user.givenName,
+    surname: user.sn,
     email: user.mail,
     distinguishedName: user.onPremDn,
     samAccountName: user.sAMAccountName,

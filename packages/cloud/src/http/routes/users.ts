@@ -15,6 +15,7 @@ import { requireAdmin } from '../authenticate.js';
 import {
   displayName,
   email,
+  namePart,
   idParams,
   methodKindSchema,
   okSchema,
@@ -102,6 +103,8 @@ export function usersRoutes(app: ZodApp, services: Services): void {
         body: z.object({
           upn,
           displayName,
+          givenName: namePart.optional(),
+          surname: namePart.optional(),
           email: email.nullable().optional(),
           password: password.optional(),
         }),
@@ -136,7 +139,13 @@ export function usersRoutes(app: ZodApp, services: Services): void {
         summary: 'Change a cloud-only user (synced users are read-only here).',
         params: idParams,
         body: z
-          .object({ displayName, email: email.nullable(), enabled: z.boolean() })
+          .object({
+            displayName,
+            givenName: namePart,
+            surname: namePart,
+            email: email.nullable(),
+            enabled: z.boolean(),
+          })
           .partial()
           .refine((body) => Object.keys(body).length > 0, 'no field to change'),
         response: { 200: userViewSchema },

@@ -5,6 +5,7 @@ import { agentsMigration } from './0002-agents.js';
 import { syncMigration } from './0003-sync.js';
 import { portalMigration } from './0004-portal.js';
 import { userSessionsMigration } from './0005-user-sessions.js';
+import { oidcMigration } from './0006-oidc.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -17,5 +18,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-sync': syncMigration(),
     '0004-portal': portalMigration(),
     '0005-user-sessions': userSessionsMigration(),
+    '0006-oidc': oidcMigration(),
   };
 }

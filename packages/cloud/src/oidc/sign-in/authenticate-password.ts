@@ -1,0 +1,98 @@
+import type { Outcome, Secret } from '@ferry/protocol';
+import type { Kysely } from 'kysely';
+import type { AttemptSource } from '../../auth/guess-guard.js';
+import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
+import { findUserByUpn } from '../../directory/users.js';
+import { outcomeError } from '../../relay/outcome-error.js';
+import type { Database, UserRow } from '../../store/tables.js';
+import { FerryError } from '../../util/ferry-error.js';
+import type { PasswordGuard } from './password-guard.js';
+
+/** Pass-through: the agent binds to AD as the user (`verify_credentials`). */
+export type VerifySyncedPassword = (
+  user: UserRow,
+  password: Secret,
+) => Promise<{ readonly outcome: Outcome; readonly operationId: string | undefined }>;
+
+export interface PasswordCheckDeps {
+  readonly db: Kysely<Database>;
+  readonly guard: PasswordGuard;
+  readonly verifySyncedPassword: VerifySyncedPassword;
+}
+
+export type PasswordResult =
+  | { readonly kind: 'proved'; readonly user: UserRow; readonly operationId: string | undefined }
+  /** The password is right, but AD wants it changed first (773 / 532). */
+  | {
+      readonly kind: 'must_change';
+      readonly user: UserRow;
+      readonly reason: 'must_change_password' | 'password_expired';
+      readonly operationId: string | undefined;
+    };
+
+/** A refusal, with what the audit row should say (the true reason, the operation). */
+export class PasswordRefusal extends Error {
+  constructor(
+    readonly error: FerryError,
+    readonly reason: string,
+    readonly user: UserRow | undefined,
+    readonly operationId: string | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Answers that mean "this password is not the account's": all become invalid_credentials. */
+const WRONG = new Set<Outcome['code']>(['invalid_credentials', 'wrong_current_password', 'user_not_found']);
+
+/**
+ * Checks a user's password as My Account's sign-in does: synced users by pass-through to
+ * AD, cloud-only users against their Argon2id hash; the guess is counted before the check;
+ * a wrong password and an unknown account answer alike (`invalid_credentials`, after the same
+ * hash work); AD's states come back as their own codes only to the right password.
+ */
+export async function checkUserPassword(
+  deps: PasswordCheckDeps,
+  request: { tenantId: string; userPrincipalName: string; password: Secret; source: AttemptSource },
+): Promise<PasswordResult> {
+  const user = await findUserByUpn(deps.db, request.tenantId, request.userPrincipalName);
+  if (user) {
+    try {
+      await deps.guard.begin(user);
+    } catch (error) {
+      throw new PasswordRefusal(error as FerryError, 'throttled', user, undefined);
+    }
+  }
+  const { outcome, operationId } =
+    user?.source === 'synced'
+      ? await deps.verifySyncedPassword(user, request.password)
+      : { outcome: await checkCloudPassword(user, request.password), operationId: undefined };
+  if (!user) throw new PasswordRefusal(invalid(), 'unknown_user', undefined, undefined);
+  if (outcome.code === 'applied') {
+    await deps.guard.succeeded(user);
+    return { kind: 'proved', user, operationId };
+  }
+  if (WRONG.has(outcome.code)) {
+    await deps.guard.failed(user, request.source, 'oidc.lockout');
+    throw new PasswordRefusal(invalid(), outcome.code, user, operationId);
+  }
+  if (outcome.code === 'must_change_password' || outcome.code === 'password_expired') {
+    await deps.guard.succeeded(user);
+    return { kind: 'must_change', user, reason: outcome.code, operationId };
+  }
+  // The account or the check stood in the way (locked, disabled, expired, agent unavailable):
+  // nothing was learnt about the password, so the attempt is given back.
+  await deps.guard.inconclusive(user);
+  throw new PasswordRefusal(outcomeError(outcome), outcome.code, user, operationId);
+}
+
+async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {
+  const matches = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+  if (!user || !matches) return { code: 'invalid_credentials' };
+  if (user.enabled !== 1) return { code: 'account_disabled' };
+  return { code: 'applied' };
+}
+
+function invalid(): FerryError {
+  return new FerryError('invalid_credentials', 'application sign-in failed');
+}
