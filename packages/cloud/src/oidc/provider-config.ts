@@ -65,7 +65,8 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'],
     claims: {
-      openid: ['sub'],
+      // amr under openid: applications see how the user proved who they are (pwd, otp, mfa).
+      openid: ['sub', 'amr'],
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
       email: ['email'],
       groups: ['groups'],
