@@ -11,6 +11,8 @@ export type Hop =
  */
 export class SignInWalker {
   csrfToken: string | undefined;
+  /** Every stage the page was shown, in order. */
+  readonly seen: string[] = [];
 
   constructor(
     readonly agent: OidcUserAgent,
@@ -67,6 +69,7 @@ export class SignInWalker {
       if (state.status !== 200) throw new Error(`state: ${state.status} ${state.text}`);
       let view = state.json;
       while (!view.redirectTo) {
+        this.seen.push(view.stage);
         const answer =
           view.stage === 'password'
             ? await this.step(hop.uid, origin, 'password', {

@@ -26,6 +26,10 @@ export class OidcUserAgent {
     return [...this.#cookies.values()].map((cookie) => cookie.value);
   }
 
+  cookieValue(name: string): string | undefined {
+    return [...this.#cookies.values()].find((cookie) => cookie.name === name)?.value;
+  }
+
   hasCookie(name: string): boolean {
     return [...this.#cookies.values()].some((cookie) => cookie.name === name);
   }
