@@ -56,7 +56,11 @@ export class SignInWalker {
   async signIn(
     authorizationUrl: string,
     credentials: { upn: string; password: string },
-    onStage: (stage: string, uid: string, view: any) => Promise<AgentResponse> = async (stage) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- the view is checked by the caller
+    onStage: (
+      stage: string,
+      uid: string,
+      view: AgentResponse['json'],
+    ) => Promise<AgentResponse> = async (stage) => {
       throw new Error(`unexpected sign-in stage ${stage}`);
     },
   ): Promise<string> {
@@ -64,7 +68,10 @@ export class SignInWalker {
     let hop = await this.go(authorizationUrl);
     for (let round = 0; round < 8; round++) {
       if (hop.kind === 'callback') return hop.url;
-      if (hop.kind === 'answer') throw new Error(`sign-in stopped: ${hop.response.status} ${hop.response.text.slice(0, 300)}`);
+      if (hop.kind === 'answer')
+        throw new Error(
+          `sign-in stopped: ${hop.response.status} ${hop.response.text.slice(0, 300)}`,
+        );
       const state = await this.state(hop.uid, origin);
       if (state.status !== 200) throw new Error(`state: ${state.status} ${state.text}`);
       let view = state.json;
@@ -79,7 +86,8 @@ export class SignInWalker {
             : view.stage === 'consent'
               ? await this.step(hop.uid, origin, 'consent', { accept: true })
               : await onStage(view.stage, hop.uid, view);
-        if (answer.status !== 200) throw new Error(`${view.stage}: ${answer.status} ${answer.text}`);
+        if (answer.status !== 200)
+          throw new Error(`${view.stage}: ${answer.status} ${answer.text}`);
         view = answer.json;
       }
       hop = await this.go(view.redirectTo);

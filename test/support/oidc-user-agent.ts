@@ -37,7 +37,11 @@ export class OidcUserAgent {
   async request(
     method: string,
     url: string,
-    options: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    options: {
+      json?: unknown;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<AgentResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...this.extraHeaders, ...options.headers };
@@ -80,7 +84,10 @@ export class OidcUserAgent {
   }
 
   /** Follows redirects until a page answers or the next hop starts with `stopAt`. */
-  async follow(url: string, stopAt: string): Promise<{ url: string; response: AgentResponse | null }> {
+  async follow(
+    url: string,
+    stopAt: string,
+  ): Promise<{ url: string; response: AgentResponse | null }> {
     let next = url;
     for (let hop = 0; hop < 10; hop++) {
       if (next.startsWith(stopAt)) return { url: next, response: null };
@@ -95,7 +102,12 @@ export class OidcUserAgent {
 
   #cookieHeader(path: string): string {
     return [...this.#cookies.values()]
-      .filter((cookie) => path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) || cookie.path === '/')
+      .filter(
+        (cookie) =>
+          path === cookie.path ||
+          path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) ||
+          cookie.path === '/',
+      )
       .map((cookie) => `${cookie.name}=${cookie.value}`)
       .join('; ');
   }

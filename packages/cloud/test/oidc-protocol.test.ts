@@ -5,7 +5,13 @@ import type { ApiClient } from './helpers/api-client.js';
 import { backends } from './helpers/backends.js';
 import { Harness, type SeededAdmin } from './helpers/harness.js';
 import { SampleRelyingParty } from '../../../test/support/sample-relying-party.js';
-import { CALLBACK, listening, newWalker, registerApp, type RegisteredApp } from './helpers/oidc-fixture.js';
+import {
+  CALLBACK,
+  listening,
+  newWalker,
+  registerApp,
+  type RegisteredApp,
+} from './helpers/oidc-fixture.js';
 
 for (const backend of backends) {
   describe(`OpenID Connect protocol with openid-client on ${backend.name}`, () => {
@@ -35,7 +41,10 @@ for (const backend of backends) {
     async function signedIn(scope = 'openid profile email', target = app) {
       const walker = newWalker();
       const pending = await target.rp.authorizationUrl(scope);
-      const callback = await walker.signIn(pending.url, { upn: alice.upn, password: alice.password });
+      const callback = await walker.signIn(pending.url, {
+        upn: alice.upn,
+        password: alice.password,
+      });
       return { walker, pending, callback };
     }
 
@@ -46,7 +55,9 @@ for (const backend of backends) {
       assert.ok(metadata.end_session_endpoint?.startsWith(issuer));
       assert.ok(metadata.revocation_endpoint?.startsWith(issuer));
       assert.deepEqual(metadata.response_types_supported, ['code']);
-      const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as { keys: Record<string, unknown>[] };
+      const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as {
+        keys: Record<string, unknown>[];
+      };
       assert.ok(jwks.keys.length >= 1);
       for (const key of jwks.keys) {
         assert.equal(key['kty'], 'RSA');
@@ -94,7 +105,12 @@ for (const backend of backends) {
       const code = codeOf(callback);
       const tampered = code.slice(0, -2) + (code.endsWith('A') ? 'BB' : 'AA');
       const base = { grant_type: 'authorization_code', redirect_uri: CALLBACK };
-      assert.equal((await tokenRequest({ ...base, code: tampered, code_verifier: pending.codeVerifier })).json['error'], 'invalid_grant');
+      assert.equal(
+        (await tokenRequest({ ...base, code: tampered, code_verifier: pending.codeVerifier })).json[
+          'error'
+        ],
+        'invalid_grant',
+      );
       const noVerifier = await tokenRequest({ ...base, code });
       assert.equal(noVerifier.status, 400);
       assert.equal(noVerifier.json['error'], 'invalid_grant');
@@ -114,7 +130,10 @@ for (const backend of backends) {
         code_verifier: third.pending.codeVerifier,
       });
       assert.equal(wrongRedirect.json['error'], 'invalid_grant');
-      const wrongSecret = await tokenRequest({ ...base, code, code_verifier: pending.codeVerifier }, 'not-the-secret');
+      const wrongSecret = await tokenRequest(
+        { ...base, code, code_verifier: pending.codeVerifier },
+        'not-the-secret',
+      );
       assert.equal(wrongSecret.status, 401);
       assert.equal(wrongSecret.json['error'], 'invalid_client');
     });
@@ -170,7 +189,10 @@ for (const backend of backends) {
       assert.ok(refreshed.refresh_token);
       assert.notEqual(refreshed.refresh_token, first);
       assert.equal(refreshed.claims()?.sub, alice.id);
-      await assert.rejects(app.rp.refresh(first), (error: { error?: string }) => error.error === 'invalid_grant');
+      await assert.rejects(
+        app.rp.refresh(first),
+        (error: { error?: string }) => error.error === 'invalid_grant',
+      );
       // Reuse of a spent token is taken as theft: the new one stops working too.
       await assert.rejects(app.rp.refresh(refreshed.refresh_token!));
     });
@@ -179,7 +201,9 @@ for (const backend of backends) {
       const { callback, pending } = await signedIn('openid offline_access');
       const tokens = await app.rp.callback(callback, pending);
       const answers = await Promise.all(
-        [1, 2, 3].map(() => tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })),
+        [1, 2, 3].map(() =>
+          tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }),
+        ),
       );
       assert.ok(answers.filter((answer) => answer.status === 200).length <= 1);
     });
@@ -197,7 +221,9 @@ for (const backend of backends) {
       // With the session alive, a second authorization needs no password.
       const again = await app.rp.authorizationUrl();
       assert.equal((await walker.go(again.url)).kind, 'callback');
-      const confirm = await walker.agent.get(app.rp.endSessionUrl(tokens.id_token!, 'http://127.0.0.1:9/logged-out'));
+      const confirm = await walker.agent.get(
+        app.rp.endSessionUrl(tokens.id_token!, 'http://127.0.0.1:9/logged-out'),
+      );
       assert.equal(confirm.status, 200);
       assert.match(confirm.text, /Sign out/);
       const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.text)![1]!;
@@ -216,21 +242,34 @@ for (const backend of backends) {
       const before = await admin.get('/api/v1/applications/signing-keys');
       const oldKid = before.json.keys.find((key: { state: string }) => key.state === 'current').kid;
       h.clock.advance(1000);
-      const rotated = await admin.post('/api/v1/applications/signing-keys/rotate', { activateInMinutes: 0 });
+      const rotated = await admin.post('/api/v1/applications/signing-keys/rotate', {
+        activateInMinutes: 0,
+      });
       assert.equal(rotated.status, 200, rotated.body);
       assert.equal(rotated.json.state, 'current');
-      const jwks = (await (await fetch(app.rp.config.serverMetadata().jwks_uri!)).json()) as { keys: { kid: string }[] };
-      assert.deepEqual(new Set(jwks.keys.map((key) => key.kid)), new Set([rotated.json.kid, oldKid]));
+      const jwks = (await (await fetch(app.rp.config.serverMetadata().jwks_uri!)).json()) as {
+        keys: { kid: string }[];
+      };
+      assert.deepEqual(
+        new Set(jwks.keys.map((key) => key.kid)),
+        new Set([rotated.json.kid, oldKid]),
+      );
       const { callback, pending } = await signedIn();
       const tokens = await app.rp.callback(callback, pending);
-      const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as { kid: string };
+      const header = JSON.parse(
+        Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString(),
+      ) as { kid: string };
       assert.equal(header.kid, rotated.json.kid);
       // Scheduled rotation: published now, signing later.
-      const next = await admin.post('/api/v1/applications/signing-keys/rotate', { activateInMinutes: 60 });
+      const next = await admin.post('/api/v1/applications/signing-keys/rotate', {
+        activateInMinutes: 60,
+      });
       assert.equal(next.json.state, 'next');
       const again = await signedIn();
       const later = await app.rp.callback(again.callback, again.pending);
-      const kid = JSON.parse(Buffer.from(later.id_token!.split('.')[0]!, 'base64url').toString()).kid;
+      const kid = JSON.parse(
+        Buffer.from(later.id_token!.split('.')[0]!, 'base64url').toString(),
+      ).kid;
       assert.equal(kid, rotated.json.kid, 'the scheduled key does not sign yet');
       const rows = await h.cloud.services.db.selectFrom('oidc_signing_keys').selectAll().execute();
       for (const row of rows) assert.match(row.private_sealed, /^v1\./);

@@ -6,7 +6,7 @@ import { totpCode, totpStep } from '../src/verification/totp.js';
 import type { ApiClient } from './helpers/api-client.js';
 import { backends } from './helpers/backends.js';
 import { Harness, type SeededAdmin } from './helpers/harness.js';
-import { CALLBACK, listening, newWalker, registerApp, type RegisteredApp } from './helpers/oidc-fixture.js';
+import { listening, newWalker, registerApp, type RegisteredApp } from './helpers/oidc-fixture.js';
 
 for (const backend of backends) {
   describe(`application sign-in steps on ${backend.name}`, () => {
@@ -38,10 +38,8 @@ for (const backend of backends) {
       return seed;
     }
     /** A code of a later step than any used so far (each step works once per user). */
-    let stepOffset = 0;
     const nextCode = (seed: Secret) => {
       h.clock.advance(30_000);
-      stepOffset += 1;
       return totpCode(seed, totpStep(h.clock.now())).reveal();
     };
 
@@ -60,15 +58,24 @@ for (const backend of backends) {
       const user = await newUser();
       const seed = await withTotp(user);
       const { walker, pending, uid } = await begin(app);
-      const afterPassword = await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+      const afterPassword = await walker.step(uid, base, 'password', {
+        userPrincipalName: user.upn,
+        password: user.password,
+      });
       assert.equal(afterPassword.status, 200, afterPassword.text);
       assert.equal(afterPassword.json.stage, 'mfa');
       assert.deepEqual(afterPassword.json.secondFactor.methods, [{ kind: 'totp', hint: null }]);
       assert.equal(afterPassword.json.redirectTo, null);
-      const wrong = await walker.step(uid, base, 'second-factor/verify', { kind: 'totp', code: '000000' });
+      const wrong = await walker.step(uid, base, 'second-factor/verify', {
+        kind: 'totp',
+        code: '000000',
+      });
       assert.equal(wrong.status, 401);
       assert.equal(wrong.json.error.code, 'verification_failed');
-      const right = await walker.step(uid, base, 'second-factor/verify', { kind: 'totp', code: nextCode(seed) });
+      const right = await walker.step(uid, base, 'second-factor/verify', {
+        kind: 'totp',
+        code: nextCode(seed),
+      });
       assert.equal(right.status, 200, right.text);
       const hop = await walker.go(right.json.redirectTo);
       assert.equal(hop.kind, 'callback');
@@ -94,9 +101,14 @@ for (const backend of backends) {
         const address = `${user.upn.split('@')[0]}@mail.contoso.test`;
         await h.cloud.services.methods.setEmail(h.tenantId, user.id, address);
         const { walker, uid } = await begin(app);
-        const view = await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+        const view = await walker.step(uid, base, 'password', {
+          userPrincipalName: user.upn,
+          password: user.password,
+        });
         assert.equal(view.json.stage, 'mfa');
-        assert.deepEqual(view.json.secondFactor.methods, [{ kind: 'email', hint: `${address[0]}•••@mail.contoso.test` }]);
+        assert.deepEqual(view.json.secondFactor.methods, [
+          { kind: 'email', hint: `${address[0]}•••@mail.contoso.test` },
+        ]);
         const sent = await walker.step(uid, base, 'second-factor/send', { kind: 'email' });
         assert.equal(sent.status, 200, sent.text);
         const message = await mail.waitFor(address, (item) => /\b\d{6}\b/.test(item.text));
@@ -109,12 +121,23 @@ for (const backend of backends) {
         const victim = await newUser();
         await withTotp(victim);
         const attack = await begin(app);
-        await attack.walker.step(attack.uid, base, 'password', { userPrincipalName: victim.upn, password: victim.password });
+        await attack.walker.step(attack.uid, base, 'password', {
+          userPrincipalName: victim.upn,
+          password: victim.password,
+        });
         const answers = [];
         for (let i = 0; i < 6; i++) {
-          answers.push(await attack.walker.step(attack.uid, base, 'second-factor/verify', { kind: 'totp', code: String(100000 + i) }));
+          answers.push(
+            await attack.walker.step(attack.uid, base, 'second-factor/verify', {
+              kind: 'totp',
+              code: String(100000 + i),
+            }),
+          );
         }
-        assert.deepEqual(answers.map((a) => a.status), [401, 401, 401, 401, 401, 423]);
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [401, 401, 401, 401, 401, 423],
+        );
         assert.equal(answers[5]!.json.error.code, 'sign_in_locked');
       } finally {
         await admin.put('/api/v1/settings/sign-in', { mfaRequired: false });
@@ -130,7 +153,10 @@ for (const backend of backends) {
         tenantConsent: true,
       });
       const refused = await begin(app);
-      const answer = await refused.walker.step(refused.uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+      const answer = await refused.walker.step(refused.uid, base, 'password', {
+        userPrincipalName: user.upn,
+        password: user.password,
+      });
       assert.equal(answer.status, 403);
       assert.equal(answer.json.error.code, 'application_not_assigned');
       const added = await admin.put(`/api/v1/groups/${group.json.id}/members/${user.id}`);
@@ -142,7 +168,10 @@ for (const backend of backends) {
       const rows = (await h.auditRows()).filter(
         (row) => row.action === 'oidc.sign_in' && row.target_id === app.clientId,
       );
-      assert.deepEqual(rows.map((row) => row.result), ['application_not_assigned', 'success']);
+      assert.deepEqual(
+        rows.map((row) => row.result),
+        ['application_not_assigned', 'success'],
+      );
       assert.ok(rows.every((row) => row.actor_id === user.id && row.target_type === 'application'));
       const listed = await admin.get(`/api/v1/audit?action=oidc.sign_in`);
       assert.equal(listed.status, 200);
@@ -165,7 +194,10 @@ for (const backend of backends) {
       assert.deepEqual(wider.seen, ['password', 'consent'], 'a new scope is asked for');
 
       const declined = await begin(await registerApp(h, admin, issuer), newWalker());
-      const view = await declined.walker.step(declined.uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+      const view = await declined.walker.step(declined.uid, base, 'password', {
+        userPrincipalName: user.upn,
+        password: user.password,
+      });
       const consentPage = await declined.walker.go(view.json.redirectTo);
       const consentUid = (consentPage as { uid: string }).uid;
       const consentState = await declined.walker.state(consentUid, base);
@@ -173,7 +205,10 @@ for (const backend of backends) {
       assert.deepEqual(consentState.json.consent.scopes.sort(), ['openid', 'profile']);
       const no = await declined.walker.step(consentUid, base, 'consent', { accept: false });
       const back = await declined.walker.go(no.json.redirectTo);
-      assert.equal(new URL((back as { url: string }).url).searchParams.get('error'), 'access_denied');
+      assert.equal(
+        new URL((back as { url: string }).url).searchParams.get('error'),
+        'access_denied',
+      );
 
       const tenantWide = await registerApp(h, admin, issuer, { tenantConsent: true });
       const walker = newWalker();
@@ -195,21 +230,31 @@ for (const backend of backends) {
         const app = await registerApp(h, admin, issuer, { tenantConsent: true });
         const user = await newUser();
         const { walker, uid, pending } = await begin(app);
-        const view = await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+        const view = await walker.step(uid, base, 'password', {
+          userPrincipalName: user.upn,
+          password: user.password,
+        });
         assert.equal(view.json.stage, 'register');
         assert.equal(view.json.registration.reason, 'required');
         const csrf = view.json.registration.csrfToken as string;
         h.secretsUsed.push(csrf, walker.agent.cookieValue('ferry_user')!);
         const early = await walker.step(uid, base, 'continue');
         assert.equal(early.json.stage, 'register', 'nothing registered yet');
-        const started = await walker.agent.request('POST', `${base}/api/v1/me/methods/totp`, { json: {}, headers: { 'x-csrf-token': csrf } });
+        const started = await walker.agent.request('POST', `${base}/api/v1/me/methods/totp`, {
+          json: {},
+          headers: { 'x-csrf-token': csrf },
+        });
         assert.equal(started.status, 200, started.text);
         const seed = Secret.of(new URL(started.json.otpauthUri).searchParams.get('secret')!);
         h.secretsUsed.push(seed.reveal());
-        const confirmed = await walker.agent.request('POST', `${base}/api/v1/me/methods/totp/confirm`, {
-          json: { code: nextCode(seed) },
-          headers: { 'x-csrf-token': csrf },
-        });
+        const confirmed = await walker.agent.request(
+          'POST',
+          `${base}/api/v1/me/methods/totp/confirm`,
+          {
+            json: { code: nextCode(seed) },
+            headers: { 'x-csrf-token': csrf },
+          },
+        );
         assert.equal(confirmed.status, 200, confirmed.text);
         const done = await walker.step(uid, base, 'continue');
         assert.equal(done.status, 200, done.text);
@@ -224,18 +269,41 @@ for (const backend of backends) {
       const app = await registerApp(h, admin, issuer, { tenantConsent: true });
       const user = await newUser();
       const { walker, uid } = await begin(app);
-      const unknown = await walker.step(uid, base, 'password', { userPrincipalName: `nobody-${h.random().slice(0, 6)}@contoso.test`, password: h.password() });
-      const wrong = await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: h.password() });
+      const unknown = await walker.step(uid, base, 'password', {
+        userPrincipalName: `nobody-${h.random().slice(0, 6)}@contoso.test`,
+        password: h.password(),
+      });
+      const wrong = await walker.step(uid, base, 'password', {
+        userPrincipalName: user.upn,
+        password: h.password(),
+      });
       assert.equal(unknown.status, 401);
-      assert.deepEqual({ ...unknown.json.error, requestId: null }, { ...wrong.json.error, requestId: null });
+      assert.deepEqual(
+        { ...unknown.json.error, requestId: null },
+        { ...wrong.json.error, requestId: null },
+      );
       for (let i = 0; i < 4; i++) {
-        await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: h.password() });
+        await walker.step(uid, base, 'password', {
+          userPrincipalName: user.upn,
+          password: h.password(),
+        });
       }
-      const locked = await walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: user.password });
+      const locked = await walker.step(uid, base, 'password', {
+        userPrincipalName: user.upn,
+        password: user.password,
+      });
       assert.equal(locked.status, 423);
       assert.equal(locked.json.error.code, 'sign_in_locked');
-      assert.ok((await h.auditRows()).some((row) => row.action === 'oidc.lockout' && row.target_id === user.id));
-      await h.cloud.services.db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: null }).where('id', '=', user.id).execute();
+      assert.ok(
+        (await h.auditRows()).some(
+          (row) => row.action === 'oidc.lockout' && row.target_id === user.id,
+        ),
+      );
+      await h.cloud.services.db
+        .updateTable('users')
+        .set({ failed_sign_ins: 0, sign_in_locked_until: null })
+        .where('id', '=', user.id)
+        .execute();
 
       const noToken = await walker.agent.request('POST', `${base}/api/v1/sign-in/${uid}/password`, {
         json: { userPrincipalName: user.upn, password: user.password },
@@ -247,7 +315,12 @@ for (const backend of backends) {
       assert.equal(elsewhere.status, 410);
       assert.equal(elsewhere.json.error.code, 'sign_in_expired');
       const parallel = await Promise.all(
-        [1, 2, 3].map(() => walker.step(uid, base, 'password', { userPrincipalName: user.upn, password: user.password })),
+        [1, 2, 3].map(() =>
+          walker.step(uid, base, 'password', {
+            userPrincipalName: user.upn,
+            password: user.password,
+          }),
+        ),
       );
       assert.equal(parallel.filter((answer) => answer.status === 200).length, 1, 'one step wins');
     });
@@ -255,8 +328,16 @@ for (const backend of backends) {
     test('a disabled application cannot start a sign-in', async () => {
       const app = await registerApp(h, admin, issuer, { tenantConsent: true });
       const current = await admin.get(`/api/v1/applications/${app.clientId}`);
-      const { clientId: _id, hasSecret: _h, secretCreatedAt: _s, createdAt: _c, updatedAt: _u, ...input } = current.json;
-      const off = await admin.put(`/api/v1/applications/${app.clientId}`, { ...input, enabled: false });
+      const input = Object.fromEntries(
+        Object.entries(current.json).filter(
+          ([key]) =>
+            !['clientId', 'hasSecret', 'secretCreatedAt', 'createdAt', 'updatedAt'].includes(key),
+        ),
+      );
+      const off = await admin.put(`/api/v1/applications/${app.clientId}`, {
+        ...input,
+        enabled: false,
+      });
       assert.equal(off.status, 200, off.body);
       const walker = newWalker();
       const pending = await app.rp.authorizationUrl();
@@ -266,7 +347,10 @@ for (const backend of backends) {
     });
 
     test('no client secret, code, token, session id or password in the store or the logs', async () => {
-      const app = await registerApp(h, admin, issuer, { tenantConsent: true, scopes: ['profile', 'offline_access'] });
+      const app = await registerApp(h, admin, issuer, {
+        tenantConsent: true,
+        scopes: ['profile', 'offline_access'],
+      });
       const user = await newUser();
       const walker = newWalker();
       const pending = await app.rp.authorizationUrl('openid profile offline_access');
@@ -286,8 +370,16 @@ for (const backend of backends) {
       const dump = await h.dumpAllTables();
       const logs = h.logLines.join('\n');
       for (const secret of h.secretsUsed) {
-        assert.equal(dump.includes(secret), false, `a secret (${secret.length} chars) is in the store`);
-        assert.equal(logs.includes(secret), false, `a secret (${secret.length} chars) is in the log`);
+        assert.equal(
+          dump.includes(secret),
+          false,
+          `a secret (${secret.length} chars) is in the store`,
+        );
+        assert.equal(
+          logs.includes(secret),
+          false,
+          `a secret (${secret.length} chars) is in the log`,
+        );
       }
     });
   });

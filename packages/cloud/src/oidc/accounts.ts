@@ -35,7 +35,11 @@ export async function loadAccount(
  * Every claim the user has; the provider keeps those the granted scopes cover. `groups` costs
  * a query, so it is read only when asked for.
  */
-async function claimsOf(db: Kysely<Database>, user: UserRow, scope: string): Promise<AccountClaims> {
+async function claimsOf(
+  db: Kysely<Database>,
+  user: UserRow,
+  scope: string,
+): Promise<AccountClaims> {
   const scopes = new Set(scope.split(' '));
   return {
     sub: user.id,

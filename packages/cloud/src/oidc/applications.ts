@@ -95,7 +95,10 @@ export async function updateApplication(
 ): Promise<ApplicationView> {
   const existing = await getApplication(deps.db, tenantId, id);
   if (existing.kind !== input.kind) {
-    throw new FerryError('conflict', 'an application cannot change between public and confidential');
+    throw new FerryError(
+      'conflict',
+      'an application cannot change between public and confidential',
+    );
   }
   await deps.db.transaction().execute(async (trx) => {
     await trx
@@ -190,7 +193,9 @@ export async function listApplications(
     .where('tenant_id', '=', tenantId)
     .orderBy('name')
     .execute();
-  return Promise.all(rows.map(async (row) => toView(row, await assignmentsOf(db, tenantId, row.id))));
+  return Promise.all(
+    rows.map(async (row) => toView(row, await assignmentsOf(db, tenantId, row.id))),
+  );
 }
 
 /**

@@ -81,6 +81,8 @@ export async function recordConsent(
   await db
     .insertInto('oidc_consents')
     .values(row)
-    .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes, granted_at: row.granted_at }))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes, granted_at: row.granted_at }),
+    )
     .execute();
 }

@@ -17,7 +17,10 @@ const PURGE_MS = 10 * 60_000;
 
 export interface OidcHostDeps extends Omit<ProviderDeps, 'issuer' | 'signInUrl'> {
   readonly rotationDays: number;
-  readonly log: { warn(fields: object, message: string): void; error(fields: object, message: string): void };
+  readonly log: {
+    warn(fields: object, message: string): void;
+    error(fields: object, message: string): void;
+  };
 }
 
 /** The provider's own pages hold no script, and a form may lead to an application's redirect URI. */
@@ -44,7 +47,8 @@ export class OidcHost {
 
   /** The provider; `not_ready` until the node listens. */
   get provider(): Provider {
-    if (!this.#provider) throw new FerryError('not_ready', 'the OIDC provider starts when the node listens');
+    if (!this.#provider)
+      throw new FerryError('not_ready', 'the OIDC provider starts when the node listens');
     return this.#provider;
   }
 
@@ -117,7 +121,10 @@ export class OidcHost {
    * itself). Fastify's own hooks that run first still apply: the rate limit, the request id.
    */
   mount(app: FastifyInstance): void {
-    const handle = async (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }) => {
+    const handle = async (
+      request: { raw: IncomingMessage },
+      reply: { raw: ServerResponse; hijack(): void },
+    ) => {
       const provider = this.provider;
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };

@@ -48,7 +48,13 @@ export class PayloadAdapter implements Adapter {
     };
     await db
       .insertInto('oidc_payloads')
-      .values({ tenant_id: tenantId, model: this.model, id_hash: idHash, consumed_at: null, ...row })
+      .values({
+        tenant_id: tenantId,
+        model: this.model,
+        id_hash: idHash,
+        consumed_at: null,
+        ...row,
+      })
       .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet(row))
       .execute();
   }

@@ -1,6 +1,10 @@
 import { Secret } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { tokenMatchesHash } from '../crypto/tokens.js';
 import type { Database } from '../store/tables.js';
@@ -55,8 +59,11 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
   const store = { db, box: deps.box, clock: deps.clock, tenantId };
   const refreshSeconds = lifetimes.refreshTokenDays * 24 * 60 * 60;
   const configuration: Configuration = {
-    adapter: (name: string) => (name === 'Client' ? clientAdapter : new PayloadAdapter(store, name)),
-    jwks: { keys: keys.keys.map((key) => ({ ...key })) as NonNullable<Configuration['jwks']>['keys'] },
+    adapter: (name: string) =>
+      name === 'Client' ? clientAdapter : new PayloadAdapter(store, name),
+    jwks: {
+      keys: keys.keys.map((key) => ({ ...key })) as NonNullable<Configuration['jwks']>['keys'],
+    },
     cookies: {
       names: COOKIE_NAMES,
       keys: [...deps.cookieKeys],
@@ -142,7 +149,11 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
     loadExistingGrant: (ctx) => loadConsentedGrant(db, tenantId, ctx),
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = errorPage(languageOf(ctx.get('accept-language')), out.error, out.error_description);
+      ctx.body = errorPage(
+        languageOf(ctx.get('accept-language')),
+        out.error,
+        out.error_description,
+      );
     },
   };
   const provider = new Provider(deps.issuer, configuration);
@@ -152,7 +163,8 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
   const clientPrototype = (provider.Client as unknown as { prototype: SecretComparable }).prototype;
   clientPrototype.compareClientSecret = function compare(this: SecretComparable, actual: string) {
     return Promise.resolve(
-      typeof this.clientSecret === 'string' && tokenMatchesHash(Secret.of(actual), this.clientSecret),
+      typeof this.clientSecret === 'string' &&
+        tokenMatchesHash(Secret.of(actual), this.clientSecret),
     );
   };
   return provider;
@@ -173,7 +185,9 @@ function applicationOf(
 ): Promise<ApplicationRow | undefined> {
   let found = applications.get(ctx);
   if (!found) {
-    found = ctx.oidc.client ? findApplication(db, tenantId, ctx.oidc.client.clientId) : Promise.resolve(undefined);
+    found = ctx.oidc.client
+      ? findApplication(db, tenantId, ctx.oidc.client.clientId)
+      : Promise.resolve(undefined);
     applications.set(ctx, found);
   }
   return found;
@@ -195,11 +209,17 @@ function signInPolicy(deps: ProviderDeps): interactionPolicy.DefaultPolicy {
     ),
   );
   login.checks.add(
-    new Check('application_not_assigned', 'the account may not use this application', async (ctx) => {
-      const accountId = ctx.oidc.session?.accountId;
-      const application = await applicationOf(deps.db, deps.tenantId, ctx);
-      return Boolean(accountId && application && !(await mayUseApplication(deps.db, application, accountId)));
-    }),
+    new Check(
+      'application_not_assigned',
+      'the account may not use this application',
+      async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        const application = await applicationOf(deps.db, deps.tenantId, ctx);
+        return Boolean(
+          accountId && application && !(await mayUseApplication(deps.db, application, accountId)),
+        );
+      },
+    ),
   );
   login.checks.add(
     new Check('mfa_required', 'a second factor is required', async (ctx) => {

@@ -16,7 +16,8 @@ const text = {
     signedOut: 'You have signed out. You can close this window.',
     errorTitle: 'Sign-in problem',
     error: 'The application sent a sign-in request that cannot be completed.',
-    errorHint: 'Go back to the application and try again. If it keeps happening, tell its administrator this code:',
+    errorHint:
+      'Go back to the application and try again. If it keeps happening, tell its administrator this code:',
   },
   fr: {
     signOutTitle: 'Déconnexion',
@@ -62,7 +63,11 @@ code{background:#eef1f4;padding:.1rem .3rem;border-radius:4px}
 <body><header>Ferry</header><main>${body}</main></body></html>`;
 }
 
-export function signOutPage(language: Language, form: string, application: string | undefined): string {
+export function signOutPage(
+  language: Language,
+  form: string,
+  application: string | undefined,
+): string {
   const t = text[language];
   return page(
     language,
@@ -82,7 +87,11 @@ export function signedOutPage(language: Language): string {
 }
 
 /** The protocol error and the provider's description of it (fixed texts, escaped anyway). */
-export function errorPage(language: Language, code: string, description: string | undefined): string {
+export function errorPage(
+  language: Language,
+  code: string,
+  description: string | undefined,
+): string {
   const t = text[language];
   return page(
     language,

@@ -119,13 +119,19 @@ function currentOf(rows: readonly KeyRow[], now: number): KeyRow | undefined {
  * `reason` makes automatic creations idempotent across nodes: two nodes that both find no
  * key (or the same rotation due) derive the same kid and only one insert lands.
  */
-async function addKey(deps: SigningKeyDeps, activeFrom: Date, reason: string | null): Promise<string> {
+async function addKey(
+  deps: SigningKeyDeps,
+  activeFrom: Date,
+  reason: string | null,
+): Promise<string> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, {
     extractable: true,
     modulusLength: 2048,
   });
   const publicJwk = await exportJWK(publicKey);
-  const kid = reason ? await reasonKid(deps.tenantId, reason) : await calculateJwkThumbprint(publicJwk);
+  const kid = reason
+    ? await reasonKid(deps.tenantId, reason)
+    : await calculateJwkThumbprint(publicJwk);
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALG, use: 'sig' };
   await deps.db
     .insertInto('oidc_signing_keys')
@@ -133,7 +139,10 @@ async function addKey(deps: SigningKeyDeps, activeFrom: Date, reason: string | n
       kid,
       tenant_id: deps.tenantId,
       alg: SIGNING_ALG,
-      private_sealed: deps.box.seal(Secret.of(JSON.stringify(privateJwk)), binding(deps.tenantId, kid)),
+      private_sealed: deps.box.seal(
+        Secret.of(JSON.stringify(privateJwk)),
+        binding(deps.tenantId, kid),
+      ),
       public_jwk: JSON.stringify({ ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }),
       created_at: deps.clock.now().toISOString(),
       active_from: activeFrom.toISOString(),
@@ -150,7 +159,11 @@ async function reasonKid(tenantId: string, reason: string): Promise<string> {
 }
 
 /** Keys that stopped signing more than a day ago are no longer published. */
-async function dropRetired(deps: SigningKeyDeps, rows: readonly KeyRow[], now: number): Promise<void> {
+async function dropRetired(
+  deps: SigningKeyDeps,
+  rows: readonly KeyRow[],
+  now: number,
+): Promise<void> {
   const active = rows.filter((row) => Date.parse(row.active_from) <= now);
   // rows are newest first: each active key stopped signing when the one before it started.
   const stale: string[] = [];
@@ -169,20 +182,19 @@ async function dropRetired(deps: SigningKeyDeps, rows: readonly KeyRow[], now: n
 function keySetOf(deps: SigningKeyDeps, rows: readonly KeyRow[], now: number): SigningKeySet {
   const current = currentOf(rows, now);
   const ordered = current ? [current, ...rows.filter((row) => row !== current)] : [...rows];
-  const views = ordered.map(
-    (row): SigningKeyView => ({
-      kid: row.kid,
-      alg: row.alg,
-      createdAt: row.created_at,
-      activeFrom: row.active_from,
-      state:
-        row === current ? 'current' : Date.parse(row.active_from) > now ? 'next' : 'retired',
-    }),
-  );
+  const views = ordered.map((row): SigningKeyView => ({
+    kid: row.kid,
+    alg: row.alg,
+    createdAt: row.created_at,
+    activeFrom: row.active_from,
+    state: row === current ? 'current' : Date.parse(row.active_from) > now ? 'next' : 'retired',
+  }));
   return {
     keys: ordered.map(
       (row) =>
-        JSON.parse(deps.box.open(row.private_sealed, binding(deps.tenantId, row.kid)).reveal()) as JWK,
+        JSON.parse(
+          deps.box.open(row.private_sealed, binding(deps.tenantId, row.kid)).reveal(),
+        ) as JWK,
     ),
     version: views.map((view) => `${view.kid}:${view.state}`).join(','),
     views,

@@ -134,7 +134,8 @@ export interface AuditEventsTable {
 }
 
 export interface Database
-  extends RelayDatabase,
+  extends
+    RelayDatabase,
     SyncDatabase,
     MeDatabase,
     VerificationDatabase,

@@ -5,12 +5,7 @@ import type { Database } from '../store/tables.js';
 import { addMinutes, type Clock, type Random } from '../util/clock.js';
 
 export type CodePurpose =
-  | 'sspr_email'
-  | 'sspr_sms'
-  | 'register_email'
-  | 'register_phone'
-  | 'sign_in_email'
-  | 'sign_in_sms';
+  'sspr_email' | 'sspr_sms' | 'register_email' | 'register_phone' | 'sign_in_email' | 'sign_in_sms';
 
 export interface CodeSubject {
   readonly tenantId: string;

@@ -8,6 +8,7 @@ import { SideNavLayout } from '../ui/side-nav-layout';
 import { adminApi } from './admin-api';
 import { AdminSignIn } from './admin-sign-in';
 import { AgentsPage } from './agents-page';
+import { ApplicationsPage } from './applications-page';
 import { AuditPage } from './audit-page';
 import { OnPremisesBlade } from './on-premises-blade';
 import { ResetSettingsPage } from './reset-settings-page';
@@ -18,6 +19,7 @@ const sections = [
   ['onprem', 'admin.nav.onprem'],
   ['reset', 'admin.nav.reset'],
   ['users', 'admin.nav.users'],
+  ['applications', 'admin.nav.applications'],
   ['agents', 'admin.nav.agents'],
   ['sync', 'admin.nav.sync'],
   ['audit', 'admin.nav.audit'],
@@ -73,6 +75,7 @@ export function AdminApp() {
       {current === 'onprem' ? <OnPremisesBlade onError={onSessionLost} /> : null}
       {current === 'reset' ? <ResetSettingsPage onError={onSessionLost} /> : null}
       {current === 'users' ? <UsersPage onError={onSessionLost} /> : null}
+      {current === 'applications' ? <ApplicationsPage onError={onSessionLost} /> : null}
       {current === 'agents' ? <AgentsPage onError={onSessionLost} /> : null}
       {current === 'sync' ? <SyncRunsPage onError={onSessionLost} /> : null}
       {current === 'audit' ? <AuditPage onError={onSessionLost} /> : null}

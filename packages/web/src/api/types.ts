@@ -162,3 +162,47 @@ export interface AuditEvent {
   readonly sourceIp: string | null;
   readonly requestId: string | null;
 }
+
+export type SignInStage = 'password' | 'change_password' | 'mfa' | 'register' | 'consent' | 'done';
+export type SecondFactorKind = 'totp' | 'email' | 'phone';
+
+/** One step of an application sign-in (GET /sign-in/:uid/state and every step's answer). */
+export interface SignInView {
+  readonly stage: SignInStage;
+  readonly application: { readonly name: string };
+  readonly userPrincipalName: string | null;
+  readonly loginHint: string | null;
+  readonly notice: 'application_not_assigned' | 'account_unavailable' | 'mfa_required' | null;
+  readonly mustChange: 'must_change_password' | 'password_expired' | null;
+  readonly secondFactor: {
+    readonly methods: readonly { readonly kind: SecondFactorKind; readonly hint: string | null }[];
+  } | null;
+  readonly registration: {
+    readonly reason: 'second_factor' | 'required';
+    readonly missing: number;
+    readonly allowed: readonly MethodKind[];
+  } | null;
+  readonly consent: { readonly scopes: readonly string[] } | null;
+  readonly redirectTo: string | null;
+}
+
+export type ApplicationScope = 'profile' | 'email' | 'groups' | 'offline_access';
+
+/** An application registered for sign-in (Admin center, Applications). */
+export interface ApplicationView {
+  readonly clientId: string;
+  readonly name: string;
+  readonly kind: 'confidential' | 'public';
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly scopes: readonly ApplicationScope[];
+  readonly access: 'all' | 'assigned';
+  readonly assignments: readonly { readonly type: 'user' | 'group'; readonly id: string }[];
+  readonly mfaRequired: boolean;
+  readonly tenantConsent: boolean;
+  readonly enabled: boolean;
+  readonly hasSecret: boolean;
+  readonly secretCreatedAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -17,9 +17,10 @@ export interface PasswordChange {
 /** A change form's state and fields: the current password, then the new one twice. */
 export function usePasswordChange(
   check: (candidate: string) => Promise<PolicyCheck>,
+  initialCurrent = '',
 ): PasswordChange {
   const { t } = useI18n();
-  const [current, setCurrent] = useState('');
+  const [current, setCurrent] = useState(initialCurrent);
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   return {

@@ -7,6 +7,7 @@ import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
 import { OutcomeNotice } from '../ui/outcome';
 import { solveProofOfWork } from './proof-of-work';
+import { ssprLinkParams } from './sspr-link';
 
 export type SsprAction = 'reset' | 'unlock';
 
@@ -17,8 +18,11 @@ export function StartStep(props: {
 }) {
   const { t } = useI18n();
   const heading = useFocusOnChange<HTMLHeadingElement>('start');
-  const [upn, setUpn] = useState('');
-  const [action, setAction] = useState<SsprAction>('reset');
+  // A sign-in page may link here with the user name and the action already chosen.
+  const [upn, setUpn] = useState(() => ssprLinkParams().upn);
+  const [action, setAction] = useState<SsprAction>(() =>
+    props.unlockEnabled ? ssprLinkParams().action : 'reset',
+  );
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
 

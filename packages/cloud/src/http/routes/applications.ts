@@ -8,7 +8,11 @@ import {
   optionalScopes,
   updateApplication,
 } from '../../oidc/applications.js';
-import { getSignInSettings, putSignInSettings, signInSettingsSchema } from '../../oidc/sign-in-settings.js';
+import {
+  getSignInSettings,
+  putSignInSettings,
+  signInSettingsSchema,
+} from '../../oidc/sign-in-settings.js';
 import { requireAdmin } from '../authenticate.js';
 import { okSchema } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -32,7 +36,10 @@ const applicationInput = z
     kind: z.enum(['confidential', 'public']),
     redirectUris: z.array(redirectUri).min(1).max(20),
     postLogoutRedirectUris: z.array(redirectUri).max(20).default([]),
-    scopes: z.array(z.enum(optionalScopes)).max(optionalScopes.length).default(['profile', 'email']),
+    scopes: z
+      .array(z.enum(optionalScopes))
+      .max(optionalScopes.length)
+      .default(['profile', 'email']),
     access: z.enum(['all', 'assigned']).default('all'),
     assignments: z
       .array(z.object({ type: z.enum(['user', 'group']), id: z.uuid() }).strict())
@@ -106,9 +113,14 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
     '/api/v1/applications/:clientId',
     {
       onRequest: read,
-      schema: { tags: ['applications'], params: clientIdParams, response: { 200: applicationView } },
+      schema: {
+        tags: ['applications'],
+        params: clientIdParams,
+        response: { 200: applicationView },
+      },
     },
-    async (request) => getApplication(services.db, request.admin!.tenantId, request.params.clientId),
+    async (request) =>
+      getApplication(services.db, request.admin!.tenantId, request.params.clientId),
   );
 
   app.post(
@@ -127,8 +139,16 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
     },
     async (request, reply) => {
       request.auditTarget = { type: 'application', name: request.body.name };
-      const { application, clientSecret } = await createApplication(deps, request.admin!.tenantId, request.body);
-      request.auditTarget = { type: 'application', id: application.clientId, name: application.name };
+      const { application, clientSecret } = await createApplication(
+        deps,
+        request.admin!.tenantId,
+        request.body,
+      );
+      request.auditTarget = {
+        type: 'application',
+        id: application.clientId,
+        name: application.name,
+      };
       return reply.code(201).send({ application, clientSecret: clientSecret?.reveal() ?? null });
     },
   );
@@ -148,7 +168,11 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
     },
     async (request) => {
       const { tenantId } = request.admin!;
-      request.auditTarget = { type: 'application', id: request.params.clientId, name: request.body.name };
+      request.auditTarget = {
+        type: 'application',
+        id: request.params.clientId,
+        name: request.body.name,
+      };
       return updateApplication(deps, tenantId, request.params.clientId, request.body);
     },
   );
@@ -181,7 +205,11 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
       schema: { tags: ['applications'], params: clientIdParams, response: { 200: okSchema } },
     },
     async (request) => {
-      const removed = await deleteApplication(services.db, request.admin!.tenantId, request.params.clientId);
+      const removed = await deleteApplication(
+        services.db,
+        request.admin!.tenantId,
+        request.params.clientId,
+      );
       request.auditTarget = { type: 'application', id: removed.clientId, name: removed.name };
       return { ok: true as const };
     },
@@ -221,7 +249,8 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
       onRequest: read,
       schema: {
         tags: ['applications'],
-        summary: 'The ID token signing keys: the one signing, the next one, retired ones still published.',
+        summary:
+          'The ID token signing keys: the one signing, the next one, retired ones still published.',
         response: { 200: z.object({ keys: z.array(keyView) }) },
       },
     },
@@ -239,7 +268,12 @@ export function applicationsRoutes(app: ZodApp, services: Services): void {
           'A new signing key, published at once and signing after `activateInMinutes`; `retirePrevious` (a compromised key) removes the others at once.',
         body: z
           .object({
-            activateInMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+            activateInMinutes: z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 24 * 60)
+              .default(60),
             retirePrevious: z.boolean().default(false),
           })
           .strict()

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { methodKindSchema } from '../schemas.js';
 
 /** Zod schemas of the application sign-in API (the pages behind the OpenID Connect provider). */
-export const signInParams = z.object({ uid: z.string().regex(/^[\w-]{10,64}$/, 'not a sign-in id') });
+export const signInParams = z.object({
+  uid: z.string().regex(/^[\w-]{10,64}$/, 'not a sign-in id'),
+});
 
 export const signInViewSchema = z.object({
   stage: z.enum(['password', 'change_password', 'mfa', 'register', 'consent', 'done']),

@@ -92,7 +92,8 @@ export function signInRoutes(app: ZodApp, services: Services): void {
       if (error instanceof FerryError) throw error;
       throw new FerryError('sign_in_expired', `no interaction: ${(error as Error).message}`);
     }
-    if (interaction.uid !== uid) throw new FerryError('sign_in_expired', 'interaction cookie of another sign-in');
+    if (interaction.uid !== uid)
+      throw new FerryError('sign_in_expired', 'interaction cookie of another sign-in');
     return interaction;
   }
 
@@ -100,7 +101,10 @@ export function signInRoutes(app: ZodApp, services: Services): void {
   async function step(request: FastifyRequest, reply: FastifyReply) {
     const interaction = await interactionOf(request, reply);
     const header = request.headers[CSRF_HEADER];
-    const record = await flow.recordFor(interaction.uid, typeof header === 'string' ? header : undefined);
+    const record = await flow.recordFor(
+      interaction.uid,
+      typeof header === 'string' ? header : undefined,
+    );
     return { interaction, record, source: { sourceIp: request.ip, requestId: request.id } };
   }
 
@@ -125,7 +129,10 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     if (current?.user.id === userId) return view;
     const session = await services.userSessions.issue(tenantId, userId);
     setUserSessionCookies(request, reply, session, services.config.publicUrl);
-    return { ...view, registration: { ...view.registration, csrfToken: session.csrfToken.reveal() } };
+    return {
+      ...view,
+      registration: { ...view.registration, csrfToken: session.csrfToken.reveal() },
+    };
   }
 
   const stepSchema = <Body extends z.ZodType>(body: Body) => ({
@@ -134,7 +141,11 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     body,
     response: { 200: signInViewSchema },
   });
-  const bodilessStep = { tags: ['sign-in'], params: signInParams, response: { 200: signInViewSchema } };
+  const bodilessStep = {
+    tags: ['sign-in'],
+    params: signInParams,
+    response: { 200: signInViewSchema },
+  };
   const limited = { rateLimit: { max: perMinute, timeWindow: 60_000 } };
 
   app.get(
@@ -142,11 +153,13 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     {
       schema: {
         tags: ['sign-in'],
-        summary: 'Where the OpenID Connect provider sends the browser: forwards to the sign-in page.',
+        summary:
+          'Where the OpenID Connect provider sends the browser: forwards to the sign-in page.',
         params: signInParams,
       },
     },
-    async (request, reply) => reply.code(303).header('location', `/signin/${request.params.uid}`).send(),
+    async (request, reply) =>
+      reply.code(303).header('location', `/signin/${request.params.uid}`).send(),
   );
 
   app.get(
@@ -185,7 +198,8 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     },
     async (request, reply) => {
       const { interaction, record, source } = await step(request, reply);
-      if (record.stage !== 'password') throw new FerryError('sign_in_step_invalid', 'password already given');
+      if (record.stage !== 'password')
+        throw new FerryError('sign_in_step_invalid', 'password already given');
       let result;
       try {
         result = await checkUserPassword(passwordDeps, {
@@ -202,7 +216,11 @@ export function signInRoutes(app: ZodApp, services: Services): void {
           error.user,
           error.error.code,
           source,
-          { reason: error.reason, source: error.user?.source ?? null, operationId: error.operationId ?? null },
+          {
+            reason: error.reason,
+            source: error.user?.source ?? null,
+            operationId: error.operationId ?? null,
+          },
           'oidc.sign_in',
           request.body.userPrincipalName,
         );
@@ -222,15 +240,19 @@ export function signInRoutes(app: ZodApp, services: Services): void {
       config: { rateLimit: { max: perMinute * 6, timeWindow: 60_000 } },
       schema: {
         tags: ['sign-in'],
-        summary: 'On the change screen: check a candidate password against the user’s own rules (live).',
+        summary:
+          'On the change screen: check a candidate password against the user’s own rules (live).',
         params: signInParams,
-        body: z.object({ password: z.string().max(1024), locale: z.enum(locales).default('en') }).strict(),
+        body: z
+          .object({ password: z.string().max(1024), locale: z.enum(locales).default('en') })
+          .strict(),
         response: { 200: z.object({ ok: z.boolean(), items: z.array(passwordCheckItemSchema) }) },
       },
     },
     async (request, reply) => {
       const { record } = await step(request, reply);
-      if (record.stage !== 'change_password') throw new FerryError('sign_in_step_invalid', 'no change asked');
+      if (record.stage !== 'change_password')
+        throw new FerryError('sign_in_step_invalid', 'no change asked');
       const user = await userOf(record);
       const directory = await services.directoryPolicies.forUser(user, { ask: true });
       const evaluation = await services.passwordChecks.evaluate({
@@ -253,13 +275,17 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     {
       config: limited,
       schema: {
-        ...stepSchema(z.object({ currentPassword: secretField, newPassword: secretField }).strict()),
-        summary: 'The change AD asks for (must change, expired), written back at once; the sign-in goes on.',
+        ...stepSchema(
+          z.object({ currentPassword: secretField, newPassword: secretField }).strict(),
+        ),
+        summary:
+          'The change AD asks for (must change, expired), written back at once; the sign-in goes on.',
       },
     },
     async (request, reply) => {
       const { interaction, record, source } = await step(request, reply);
-      if (record.stage !== 'change_password') throw new FerryError('sign_in_step_invalid', 'no change asked');
+      if (record.stage !== 'change_password')
+        throw new FerryError('sign_in_step_invalid', 'no change asked');
       const user = await userOf(record);
       const { outcome, operationId } = await changeOwnPassword(
         services,
@@ -300,7 +326,8 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     },
     async (request, reply) => {
       const { record } = await step(request, reply);
-      if (record.stage !== 'mfa') throw new FerryError('sign_in_step_invalid', 'no second factor asked');
+      if (record.stage !== 'mfa')
+        throw new FerryError('sign_in_step_invalid', 'no second factor asked');
       await sendSignInCode(factorDeps, await userOf(record), request.body.kind, record.uid);
       return { sent: true as const };
     },
@@ -311,20 +338,38 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     {
       config: limited,
       schema: {
-        ...stepSchema(z.object({ kind: z.enum(['totp', 'email', 'phone']), code: codeField }).strict()),
-        summary: 'Prove the second factor: an authenticator code, or the code sent by mail or text.',
+        ...stepSchema(
+          z.object({ kind: z.enum(['totp', 'email', 'phone']), code: codeField }).strict(),
+        ),
+        summary:
+          'Prove the second factor: an authenticator code, or the code sent by mail or text.',
       },
     },
     async (request, reply) => {
       const { interaction, record, source } = await step(request, reply);
-      if (record.stage !== 'mfa') throw new FerryError('sign_in_step_invalid', 'no second factor asked');
+      if (record.stage !== 'mfa')
+        throw new FerryError('sign_in_step_invalid', 'no second factor asked');
       const user = await userOf(record);
       try {
-        await verifySecondFactor(factorDeps, user, request.body.kind, Secret.of(request.body.code), record.uid, source);
+        await verifySecondFactor(
+          factorDeps,
+          user,
+          request.body.kind,
+          Secret.of(request.body.code),
+          record.uid,
+          source,
+        );
       } catch (error) {
-        await flow.audit(record, undefined, user, (error as FerryError).code ?? 'internal_error', source, {
-          reason: `second_factor_${request.body.kind}`,
-        });
+        await flow.audit(
+          record,
+          undefined,
+          user,
+          (error as FerryError).code ?? 'internal_error',
+          source,
+          {
+            reason: `second_factor_${request.body.kind}`,
+          },
+        );
         throw error;
       }
       const amr = [...new Set([...amrOf(record), ...proofAmr(request.body.kind)])];
@@ -340,7 +385,8 @@ export function signInRoutes(app: ZodApp, services: Services): void {
     },
     async (request, reply) => {
       const { interaction, record, source } = await step(request, reply);
-      if (record.stage !== 'register') throw new FerryError('sign_in_step_invalid', 'no registration asked');
+      if (record.stage !== 'register')
+        throw new FerryError('sign_in_step_invalid', 'no registration asked');
       const user = await userOf(record);
       const view = await flow.proceed(record, interaction, user, amrOf(record), source);
       return withRegistrationSession(request, reply, view, user.id);
@@ -363,7 +409,9 @@ export function signInRoutes(app: ZodApp, services: Services): void {
 
   app.post(
     '/api/v1/sign-in/:uid/cancel',
-    { schema: { ...bodilessStep, summary: 'Give up: the application is told the user cancelled.' } },
+    {
+      schema: { ...bodilessStep, summary: 'Give up: the application is told the user cancelled.' },
+    },
     async (request, reply) => {
       const { interaction, record } = await step(request, reply);
       return flow.cancel(record, interaction);

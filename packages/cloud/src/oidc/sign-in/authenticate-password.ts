@@ -43,7 +43,11 @@ export class PasswordRefusal extends Error {
 }
 
 /** Answers that mean "this password is not the account's": all become invalid_credentials. */
-const WRONG = new Set<Outcome['code']>(['invalid_credentials', 'wrong_current_password', 'user_not_found']);
+const WRONG = new Set<Outcome['code']>([
+  'invalid_credentials',
+  'wrong_current_password',
+  'user_not_found',
+]);
 
 /**
  * Checks a user's password as My Account's sign-in does: synced users by pass-through to
@@ -87,7 +91,10 @@ export async function checkUserPassword(
 }
 
 async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {
-  const matches = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+  const matches = await verifyPassword(
+    user?.password_hash ?? (await dummyPasswordHash()),
+    password,
+  );
   if (!user || !matches) return { code: 'invalid_credentials' };
   if (user.enabled !== 1) return { code: 'account_disabled' };
   return { code: 'applied' };

@@ -38,13 +38,19 @@ export async function sendSignInCode(
   kind: 'email' | 'phone',
   signInId: string,
 ): Promise<void> {
-  const method = (await deps.methods.list(user.tenant_id, user.id)).find((item) => item.kind === kind);
+  const method = (await deps.methods.list(user.tenant_id, user.id)).find(
+    (item) => item.kind === kind,
+  );
   if (!method?.value) throw new FerryError('verification_failed', `no ${kind} method registered`);
   await deps.throttle.take(
     { tenantId: user.tenant_id, scope: `sign_in_code_${kind}`, subject: user.id },
     hourlyFive,
   );
-  const code = await deps.codes.issue({ tenantId: user.tenant_id, purpose: purposeOf[kind], subject: signInId });
+  const code = await deps.codes.issue({
+    tenantId: user.tenant_id,
+    purpose: purposeOf[kind],
+    subject: signInId,
+  });
   const delivery =
     kind === 'email'
       ? deps.mailer.send({
@@ -56,7 +62,10 @@ export async function sendSignInCode(
         })
       : deps.sms.send(method.value, `Your sign-in code is ${code.reveal()} (valid 5 minutes).`);
   delivery.catch((error: unknown) => {
-    deps.log.warn({ kind, code: (error as { code?: string }).code ?? 'unknown' }, 'sign-in code not delivered');
+    deps.log.warn(
+      { kind, code: (error as { code?: string }).code ?? 'unknown' },
+      'sign-in code not delivered',
+    );
   });
 }
 
@@ -74,10 +83,17 @@ export async function verifySecondFactor(
   source: AttemptSource,
 ): Promise<void> {
   await deps.guard.begin(user);
-  let ok = false;
+  let ok: boolean;
   if (kind === 'totp') {
     const seed = await deps.methods.totpSeed(user.tenant_id, user.id);
-    ok = seed !== undefined && (await verifyTotp(deps.db, deps.clock, { tenantId: user.tenant_id, userId: user.id, seed, code }));
+    ok =
+      seed !== undefined &&
+      (await verifyTotp(deps.db, deps.clock, {
+        tenantId: user.tenant_id,
+        userId: user.id,
+        seed,
+        code,
+      }));
   } else {
     const result = await deps.codes.verify({
       tenantId: user.tenant_id,

@@ -14,7 +14,7 @@ import { findApplication, mayUseApplication, type ApplicationRow } from '../appl
 import { recordConsent } from '../consents.js';
 import type { SignInStage } from '../oidc-tables.js';
 import { getSignInSettings } from '../sign-in-settings.js';
-import { amrOf, type SignInRecord, type SignInRecords } from './sign-in-records.js';
+import type { SignInRecord, SignInRecords } from './sign-in-records.js';
 import {
   maskedContact,
   SECOND_FACTOR_KINDS,
@@ -35,9 +35,13 @@ export interface SignInFlowDeps {
 }
 
 /** Where a request came from, for audit rows. */
-export interface RequestSource extends AttemptSource {}
+export type RequestSource = AttemptSource;
 
-const NOTICES: readonly SignInNotice[] = ['application_not_assigned', 'account_unavailable', 'mfa_required'];
+const NOTICES: readonly SignInNotice[] = [
+  'application_not_assigned',
+  'account_unavailable',
+  'mfa_required',
+];
 
 /**
  * The stages of an application sign-in after the provider hands the browser to Ferry:
@@ -83,7 +87,11 @@ export class SignInFlow {
    * The browser already holds a session and the provider asks again only for a second factor:
    * the password is not asked again, the second factor is (step-up).
    */
-  async stepUp(record: SignInRecord, interaction: Interaction, source: RequestSource): Promise<SignInView> {
+  async stepUp(
+    record: SignInRecord,
+    interaction: Interaction,
+    source: RequestSource,
+  ): Promise<SignInView> {
     const session = interaction.session;
     const reasons = interaction.prompt.reasons;
     const onlyMfa = reasons.length > 0 && reasons.every((reason) => reason === 'mfa_required');
@@ -107,8 +115,13 @@ export class SignInFlow {
     const application = await this.#application(record);
     if (!(await mayUseApplication(this.deps.db, application, user.id))) {
       await this.deps.records.close(record);
-      await this.audit(record, application, user, 'application_not_assigned', source, { reason: 'not_assigned' });
-      throw new FerryError('application_not_assigned', `user ${user.id} is not assigned to ${application.id}`);
+      await this.audit(record, application, user, 'application_not_assigned', source, {
+        reason: 'not_assigned',
+      });
+      throw new FerryError(
+        'application_not_assigned',
+        `user ${user.id} is not assigned to ${application.id}`,
+      );
     }
     const settings = await getSignInSettings(this.deps.db, this.deps.tenantId);
     const needsSecondFactor =
@@ -121,13 +134,19 @@ export class SignInFlow {
       const registration = await this.deps.registration(user);
       if (!registration.allowed.some((kind) => SECOND_FACTOR_KINDS.has(kind))) {
         await this.deps.records.close(record);
-        await this.audit(record, application, user, 'mfa_unavailable', source, { reason: 'no_method' });
-        throw new FerryError('mfa_unavailable', 'second factor required, none registered or allowed');
+        await this.audit(record, application, user, 'mfa_unavailable', source, {
+          reason: 'no_method',
+        });
+        throw new FerryError(
+          'mfa_unavailable',
+          'second factor required, none registered or allowed',
+        );
       }
       return this.#moveTo(record, interaction, 'register', user, amr, 'second_factor');
     }
     const registration = await this.deps.registration(user);
-    if (registration.required) return this.#moveTo(record, interaction, 'register', user, amr, 'required');
+    if (registration.required)
+      return this.#moveTo(record, interaction, 'register', user, amr, 'required');
     return this.#finishLogin(record, interaction, application, user, amr, source);
   }
 
@@ -140,7 +159,8 @@ export class SignInFlow {
     reason: string | null = null,
   ): Promise<SignInView> {
     const moved = await this.deps.records.advance(record, { stage, userId: user.id, amr, reason });
-    if (!moved) throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
+    if (!moved)
+      throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
     return this.view(moved, interaction);
   }
 
@@ -163,7 +183,8 @@ export class SignInFlow {
     source: RequestSource,
   ): Promise<SignInView> {
     const done = await this.deps.records.advance(record, { stage: 'done', userId: user.id, amr });
-    if (!done) throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
+    if (!done)
+      throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
     const redirectTo = await finishInteraction(interaction, {
       login: {
         accountId: user.id,
@@ -191,7 +212,8 @@ export class SignInFlow {
     const application = await this.#application(record);
     const user = await findUser(this.deps.db, this.deps.tenantId, record.user_id);
     const done = await this.deps.records.advance(record, { stage: 'done' });
-    if (!done || !user) throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
+    if (!done || !user)
+      throw new FerryError('sign_in_step_invalid', `sign-in ${record.uid} moved meanwhile`);
     if (!accept) {
       const redirectTo = await finishInteraction(interaction, {
         error: 'access_denied',
@@ -205,7 +227,9 @@ export class SignInFlow {
       missingOIDCScope?: string[];
       missingOIDCClaims?: string[];
     };
-    const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+    const existing = interaction.grantId
+      ? await provider.Grant.find(interaction.grantId)
+      : undefined;
     const grant = existing ?? new provider.Grant({ accountId: user.id, clientId: application.id });
     const scopes = details.missingOIDCScope ?? [];
     if (scopes.length > 0) grant.addOIDCScope(scopes.join(' '));
@@ -219,7 +243,15 @@ export class SignInFlow {
     });
     const redirectTo = await finishInteraction(interaction, { consent: { grantId } });
     await this.deps.records.close(done);
-    await this.audit(record, application, user, 'success', source, { scopes: scopes.join(' ') }, 'oidc.consent');
+    await this.audit(
+      record,
+      application,
+      user,
+      'success',
+      source,
+      { scopes: scopes.join(' ') },
+      'oidc.consent',
+    );
     return { ...(await this.view(done, interaction)), redirectTo };
   }
 
@@ -235,7 +267,9 @@ export class SignInFlow {
 
   async view(record: SignInRecord, interaction: Interaction): Promise<SignInView> {
     const application = await this.#application(record);
-    const user = record.user_id ? await findUser(this.deps.db, this.deps.tenantId, record.user_id) : undefined;
+    const user = record.user_id
+      ? await findUser(this.deps.db, this.deps.tenantId, record.user_id)
+      : undefined;
     const hint = interaction.params['login_hint'];
     const reasons = interaction.prompt.reasons;
     const base: SignInView = {
@@ -288,7 +322,8 @@ export class SignInFlow {
 
   async #application(record: SignInRecord): Promise<ApplicationRow> {
     const application = await findApplication(this.deps.db, this.deps.tenantId, record.client_id);
-    if (!application) throw new FerryError('sign_in_expired', `application ${record.client_id} is gone`);
+    if (!application)
+      throw new FerryError('sign_in_expired', `application ${record.client_id} is gone`);
     return application;
   }
 

@@ -37,7 +37,12 @@ export class SignInRecords {
   async open(
     tenantId: string,
     uid: string,
-    initial: { clientId: string; stage: SignInStage; userId: string | null; amr: readonly string[] },
+    initial: {
+      clientId: string;
+      stage: SignInStage;
+      userId: string | null;
+      amr: readonly string[];
+    },
   ): Promise<{ record: SignInRecord; csrfToken: Secret }> {
     const csrfToken = newToken(this.random);
     const now = this.clock.now();
