@@ -127,6 +127,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       },
       trustProxy: config.trustProxy,
       rotationDays: config.oidcSigningKeyRotationDays,
+      bus,
       log: logger,
     });
     closers.push(async () => oidc.close());

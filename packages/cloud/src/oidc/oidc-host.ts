@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { RelayBus } from '../relay/relay-bus.js';
 import { FerryError } from '../util/ferry-error.js';
 import { purgeExpiredPayloads } from './payload-adapter.js';
 import { createProvider, OIDC_MOUNT, type ProviderDeps } from './provider-config.js';
@@ -17,6 +18,8 @@ const PURGE_MS = 10 * 60_000;
 
 export interface OidcHostDeps extends Omit<ProviderDeps, 'issuer' | 'signInUrl'> {
   readonly rotationDays: number;
+  /** Tells the other nodes of a rotation at once (else they see it at their next key check). */
+  readonly bus: RelayBus;
   readonly log: {
     warn(fields: object, message: string): void;
     error(fields: object, message: string): void;
@@ -38,6 +41,7 @@ export class OidcHost {
   #keys: SigningKeySet | undefined;
   #issuer: string | undefined;
   #timers: NodeJS.Timeout[] = [];
+  #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: OidcHostDeps) {}
 
@@ -55,6 +59,12 @@ export class OidcHost {
   async start(baseUrl: string): Promise<void> {
     this.#issuer = `${baseUrl.replace(/\/$/, '')}${OIDC_MOUNT}`;
     await this.refreshKeys();
+    this.#unsubscribe = this.deps.bus.subscribe((message) => {
+      if (message.type !== 'oidc_keys_changed') return;
+      this.refreshKeys().catch((error: unknown) =>
+        this.deps.log.error({ err: error }, 'oidc signing keys could not be read'),
+      );
+    });
     this.#timers.push(
       setInterval(() => {
         this.refreshKeys().catch((error: unknown) =>
@@ -109,10 +119,12 @@ export class OidcHost {
   }): Promise<SigningKeyView> {
     const key = await rotateSigningKey(this.deps, options);
     if (this.#issuer) await this.refreshKeys();
+    await this.deps.bus.publish({ type: 'oidc_keys_changed' });
     return key;
   }
 
   close(): void {
+    this.#unsubscribe?.();
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
   }
 

@@ -22,6 +22,8 @@ export const busMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('disconnect_agent'), agentId: z.string(), reason: z.string() }),
   /** An admin asked the tenant's sync leader to run now. */
   z.object({ type: z.literal('sync_now'), agentId: z.string() }),
+  /** An admin rotated the OpenID Connect signing keys: every node reloads them now. */
+  z.object({ type: z.literal('oidc_keys_changed') }),
   /** An admin asked this agent to rotate its keys. */
   z.object({ type: z.literal('rotate_agent_keys'), agentId: z.string() }),
   /** The cloud's own check of a held operation ended (its row says how): claims on other
