@@ -249,8 +249,10 @@ describe('application sign-in in a browser (cloud + agent + lab DC + sample app 
     await page.getByRole('heading', { name: 'Applications' }).waitFor();
     assert.equal(await page.getByTestId('issuer').innerText(), issuer);
     await page.getByRole('button', { name: 'Register an application' }).click();
-    await page.getByLabel('Name').fill('Wiki');
-    await page.getByLabel('Redirect URIs').fill('https://wiki.example.test/oidc/callback');
+    await page.getByLabel('Name', { exact: true }).fill('Wiki');
+    await page
+      .getByLabel('Redirect URIs', { exact: true })
+      .fill('https://wiki.example.test/oidc/callback');
     await page.getByRole('checkbox', { name: /See the groups you belong to/ }).check();
     assert.deepEqual(await seriousA11yViolations(page), []);
     await screenshot(page, 'admin-application-form');

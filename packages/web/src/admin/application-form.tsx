@@ -64,10 +64,18 @@ export function ApplicationForm(props: {
       data-testid="application-form"
       onSubmit={(event) => {
         event.preventDefault();
+        // Only the settings: a view's id, dates and secret state are not the API's input.
         props.onSave({
-          ...draft,
+          name: draft.name,
+          kind: draft.kind,
           redirectUris: lines(redirects),
           postLogoutRedirectUris: lines(logouts),
+          scopes: draft.scopes,
+          access: draft.access,
+          assignments: draft.access === 'assigned' ? draft.assignments : [],
+          mfaRequired: draft.mfaRequired,
+          tenantConsent: draft.tenantConsent,
+          enabled: draft.enabled,
         });
       }}
     >
