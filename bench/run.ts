@@ -1,11 +1,13 @@
-// `npm run bench [-- --json FILE] [--only writeback|sync] [--operations N]`: Ferry measured side
-// by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md.
-import { writeFileSync } from 'node:fs';
+// `npm run bench [-- --json FILE] [--only writeback|sync|oidc] [--operations N]`: Ferry measured
+// side by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md
+// (with --only, the sections measured replace theirs and the others stay).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labUp } from '@ferry/lab';
-import { renderBenchmarks, type BenchResults } from './report.js';
+import { benchOidc } from './oidc/oidc-bench.js';
+import { mergeSections, renderBenchmarks, type BenchResults } from './report.js';
 import { benchSyncRead } from './sync-read-run.js';
 import { benchSyncIntoCloud } from './sync/sync-cloud-bench.js';
 import { benchWriteback } from './writeback/writeback-bench.js';
@@ -26,8 +28,8 @@ if (!Number.isInteger(operations) || operations < 10 || operations > 10_000) {
   console.error('bench: --operations needs a whole number from 10 to 10000');
   process.exit(2);
 }
-if (values.only && !['writeback', 'sync'].includes(values.only)) {
-  console.error('bench: --only takes writeback or sync');
+if (values.only && !['writeback', 'sync', 'oidc'].includes(values.only)) {
+  console.error('bench: --only takes writeback, sync or oidc');
   process.exit(2);
 }
 
@@ -43,7 +45,16 @@ if (!values.only || values.only === 'sync') {
   results.sync = await benchSyncIntoCloud(lab, log);
 }
 
-writeFileSync(path.join(root, 'docs/benchmarks.md'), renderBenchmarks(results));
+if (!values.only || values.only === 'oidc') {
+  results.oidc = await benchOidc(lab, Math.min(operations, 200), log);
+}
+
+const docs = path.join(root, 'docs/benchmarks.md');
+const rendered = renderBenchmarks(results);
+writeFileSync(
+  docs,
+  values.only && existsSync(docs) ? mergeSections(readFileSync(docs, 'utf8'), rendered) : rendered,
+);
 if (values.json) writeFileSync(values.json, JSON.stringify(jsonShape(results), null, 2) + '\n');
 console.log(JSON.stringify(jsonShape(results), null, 2));
 
@@ -72,5 +83,6 @@ function jsonShape(all: BenchResults) {
         }
       : {}),
     ...(all.sync ? { sync: { ...all.sync, agent_read: all.syncRead } } : {}),
+    ...(all.oidc ? { oidc: all.oidc } : {}),
   };
 }

@@ -262,6 +262,7 @@ describe('application sign-in in a browser (cloud + agent + lab DC + sample app 
     const row = page.getByTestId('applications').locator('tr', { hasText: 'Wiki' });
     await row.waitFor();
     assert.deepEqual(await seriousA11yViolations(page), []);
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'admin-applications');
     await page.getByRole('button', { name: 'I have copied it' }).click();
     assert.equal(await page.getByTestId('client-secret').count(), 0);

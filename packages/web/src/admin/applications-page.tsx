@@ -185,8 +185,12 @@ export function ApplicationsPage(props: { readonly onError: (error: unknown) => 
               <td>{app.mfaRequired ? t('common.yes') : t('common.no')}</td>
               <td>{app.enabled ? t('admin.apps.enabledState') : t('admin.apps.disabledState')}</td>
               <td>
-                <Button variant="secondary" onClick={() => setEditing({ mode: 'edit', app })}>
-                  {t('admin.apps.edit', { application: app.name })}
+                <Button
+                  variant="secondary"
+                  aria-label={t('admin.apps.edit', { application: app.name })}
+                  onClick={() => setEditing({ mode: 'edit', app })}
+                >
+                  {t('admin.apps.editShort')}
                 </Button>
               </td>
             </tr>

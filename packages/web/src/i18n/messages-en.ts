@@ -346,6 +346,7 @@ export const messagesEn = {
   'admin.apps.enabledState': 'On',
   'admin.apps.disabledState': 'Off',
   'admin.apps.edit': 'Edit {application}',
+  'admin.apps.editShort': 'Edit',
   'admin.apps.delete': 'Remove the application',
   'admin.apps.newSecret': 'New client secret',
   'admin.apps.secretOnce':

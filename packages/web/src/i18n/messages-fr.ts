@@ -367,6 +367,7 @@ export const messagesFr: Messages = {
   'admin.apps.enabledState': 'Active',
   'admin.apps.disabledState': 'Désactivée',
   'admin.apps.edit': 'Modifier {application}',
+  'admin.apps.editShort': 'Modifier',
   'admin.apps.delete': "Supprimer l'application",
   'admin.apps.newSecret': 'Nouveau secret client',
   'admin.apps.secretOnce':
