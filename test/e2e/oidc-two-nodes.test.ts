@@ -121,4 +121,55 @@ describe('OpenID Connect on two cloud nodes sharing PostgreSQL (cloud + agent + 
       5_000,
     );
   });
+
+  test('node A is killed (SIGKILL) at a seeded point of a sign-in; node B finishes it', async () => {
+    const seed = Number(process.env['FERRY_TEST_SEED'] ?? Date.now());
+    const killBefore = 1 + (seed % 4); // 1 state, 2 password, 3 resume, 4 code exchange
+    console.log(`oidc two nodes: seed ${seed}, node A dies before step ${killBefore}`);
+    // Pass-through needs an agent on a node that stays.
+    const spare = await system.addAgent({ node: nodeB });
+    await system.waitForAgentStatus(spare.agentId, nodeB);
+    const user = await syncedLabUser(lab, system);
+    const walker = new SignInWalker(new OidcUserAgent(), CALLBACK);
+    proxy.target = nodeA.port;
+    const pending = await rp.authorizationUrl('openid profile');
+    const started = await walker.agent.get(pending.url);
+    assert.equal(started.status, 303);
+    const uid = /\/api\/v1\/sign-in\/([\w-]+)$/.exec(started.location!)![1]!;
+    const at = async (step: number) => {
+      if (step === killBefore) {
+        await nodeA.process.kill();
+        proxy.target = nodeB.port;
+        // The agent whose socket died with A counts as online until its heartbeats are
+        // missed; the relay's routing (not this test's subject) would wait for it meanwhile.
+        const lost = system.agents[0]!.agentId;
+        await eventually(
+          async () => {
+            const { json } = await nodeB.api.get('/api/v1/agents');
+            return json.items?.find((item: { id: string }) => item.id === lost)?.online === false;
+          },
+          'node B to see the agent of the dead node offline',
+          20_000,
+        );
+      }
+    };
+    await at(1);
+    assert.equal((await walker.state(uid, proxy.url)).status, 200);
+    await at(2);
+    const view = await walker.step(uid, proxy.url, 'password', {
+      userPrincipalName: user.account.userPrincipalName,
+      password: user.account.password,
+    });
+    assert.equal(view.status, 200, view.text);
+    await at(3);
+    const back = await walker.go(view.json.redirectTo);
+    assert.equal(back.kind, 'callback');
+    await at(4);
+    const tokens = await rp.callback((back as { url: string }).url, pending);
+    assert.equal(tokens.claims()?.sub, user.userId);
+    assert.equal(
+      nodeA.process.child.exitCode === null && nodeA.process.child.signalCode === null,
+      false,
+    );
+  });
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
+import { loadDataKey } from '../src/crypto/data-key.js';
+import { SecretBox } from '../src/crypto/secret-box.js';
+import { createTenant } from '../src/directory/tenants.js';
+import { loadSigningKeys } from '../src/oidc/signing-keys.js';
 import type { ApiClient } from './helpers/api-client.js';
 import { backends } from './helpers/backends.js';
 import { Harness, type SeededAdmin } from './helpers/harness.js';
@@ -293,6 +297,24 @@ for (const backend of backends) {
       const listed = await admin.get(`/api/v1/applications/${own.clientId}`);
       assert.equal(listed.json.hasSecret, true);
       assert.equal(JSON.stringify(listed.json).includes(reset.json.clientSecret), false);
+    });
+
+    test('nodes starting at once on an empty store agree on one first key; a due rotation is scheduled once', async () => {
+      const { db, random, config } = h.cloud.services;
+      const tenantId = await createTenant(db, h.clock, random, `Keys ${h.random().slice(0, 6)}`);
+      const box = new SecretBox(loadDataKey(config.dataDir, undefined, random), random);
+      const deps = { db, box, clock: h.clock, tenantId };
+      const sets = await Promise.all([1, 2, 3, 4].map(() => loadSigningKeys(deps, 90)));
+      assert.equal(new Set(sets.map((set) => set.version)).size, 1);
+      assert.equal(sets[0]!.views.length, 1);
+      h.clock.advance(91 * 24 * 60 * 60_000);
+      const due = await Promise.all([1, 2, 3].map(() => loadSigningKeys(deps, 90)));
+      assert.equal(new Set(due.map((set) => set.version)).size, 1);
+      assert.deepEqual(
+        due[0]!.views.map((view) => view.state),
+        ['current', 'next'],
+      );
+      h.clock.advance(-91 * 24 * 60 * 60_000);
     });
   });
 }
