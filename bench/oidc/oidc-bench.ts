@@ -50,11 +50,9 @@ export async function benchOidc(
   try {
     const node = await system.startNode();
     await system.addAgent({ env: { FERRY_AGENT_LDAP_POOL_SIZE: String(CONCURRENCY) } });
-    const found = await (
-      await import('../../scripts/support/lab-connector.js')
-    )
-      .labConnector(lab)
-      .findUser({ by: 'sAMAccountName', value: alice.sAMAccountName });
+    const connector = labConnector(lab);
+    const found = await connector.findUser({ by: 'sAMAccountName', value: alice.sAMAccountName });
+    await connector.close();
     if (!found.ok) throw new Error('lab user alice missing');
     await system.syncUser(alice, found.user.objectGUID);
     const created = await node.api.post('/api/v1/applications', {

@@ -15,13 +15,9 @@ import { recordConsent } from '../consents.js';
 import type { SignInStage } from '../oidc-tables.js';
 import { getSignInSettings } from '../sign-in-settings.js';
 import type { SignInRecord, SignInRecords } from './sign-in-records.js';
-import {
-  maskedContact,
-  SECOND_FACTOR_KINDS,
-  type SecondFactorKind,
-  type SignInNotice,
-  type SignInView,
-} from './sign-in-view.js';
+import { buildSignInView } from './build-sign-in-view.js';
+import { recordSignInEvent } from './sign-in-audit.js';
+import { SECOND_FACTOR_KINDS, type SecondFactorKind, type SignInView } from './sign-in-view.js';
 
 export interface SignInFlowDeps {
   readonly db: Kysely<Database>;
@@ -36,12 +32,6 @@ export interface SignInFlowDeps {
 
 /** Where a request came from, for audit rows. */
 export type RequestSource = AttemptSource;
-
-const NOTICES: readonly SignInNotice[] = [
-  'application_not_assigned',
-  'account_unavailable',
-  'mfa_required',
-];
 
 /**
  * The stages of an application sign-in after the provider hands the browser to Ferry:
@@ -266,58 +256,7 @@ export class SignInFlow {
   }
 
   async view(record: SignInRecord, interaction: Interaction): Promise<SignInView> {
-    const application = await this.#application(record);
-    const user = record.user_id
-      ? await findUser(this.deps.db, this.deps.tenantId, record.user_id)
-      : undefined;
-    const hint = interaction.params['login_hint'];
-    const reasons = interaction.prompt.reasons;
-    const base: SignInView = {
-      stage: record.stage,
-      application: { name: application.name },
-      userPrincipalName: user?.upn ?? null,
-      loginHint: typeof hint === 'string' ? hint.slice(0, 256) : null,
-      notice: NOTICES.find((notice) => reasons.includes(notice)) ?? null,
-      mustChange:
-        record.stage === 'change_password' &&
-        (record.reason === 'must_change_password' || record.reason === 'password_expired')
-          ? record.reason
-          : null,
-      secondFactor: null,
-      registration: null,
-      consent: null,
-      redirectTo: null,
-    };
-    if (record.stage === 'mfa' && user) {
-      const methods = await this.deps.methods.list(user.tenant_id, user.id);
-      return {
-        ...base,
-        secondFactor: {
-          methods: methods
-            .filter((method) => SECOND_FACTOR_KINDS.has(method.kind))
-            .map((method) => ({
-              kind: method.kind as SecondFactorKind,
-              hint: maskedContact(method.kind as SecondFactorKind, method.value),
-            })),
-        },
-      };
-    }
-    if (record.stage === 'register' && user) {
-      const registration = await this.deps.registration(user);
-      return {
-        ...base,
-        registration: {
-          reason: record.reason === 'second_factor' ? 'second_factor' : 'required',
-          missing: registration.missing,
-          allowed: registration.allowed,
-        },
-      };
-    }
-    if (record.stage === 'consent') {
-      const details = interaction.prompt.details as { missingOIDCScope?: string[] };
-      return { ...base, consent: { scopes: details.missingOIDCScope ?? [] } };
-    }
-    return base;
+    return buildSignInView(this.deps, record, interaction, await this.#application(record));
   }
 
   async #application(record: SignInRecord): Promise<ApplicationRow> {
@@ -338,21 +277,15 @@ export class SignInFlow {
     action = 'oidc.sign_in',
     anonymousName?: string,
   ): Promise<void> {
-    await this.deps.audit.record({
-      tenantId: this.deps.tenantId,
-      actor: user
-        ? { type: 'user', id: user.id, name: user.upn }
-        : { type: 'anonymous', name: anonymousName ?? null },
-      action,
-      target: {
-        type: 'application',
-        id: application?.id ?? record.client_id,
-        name: application?.name ?? null,
-      },
+    await recordSignInEvent(this.deps.audit, this.deps.tenantId, {
+      record,
+      application,
+      user,
       result,
-      sourceIp: source.sourceIp,
-      requestId: source.requestId,
-      detail: { ...detail, signIn: record.uid },
+      source,
+      detail,
+      action,
+      anonymousName,
     });
   }
 }
