@@ -357,6 +357,11 @@ for (const backend of backends) {
       const callback = await walker.signIn(pending.url, { upn: user.upn, password: user.password });
       const tokens = await app.rp.callback(callback, pending);
       const refreshed = await app.rp.refresh(tokens.refresh_token!);
+      // Logout carries the ID token in its URL (id_token_hint): it must not reach the log.
+      const logout = await walker.agent.get(
+        app.rp.endSessionUrl(refreshed.id_token!, 'http://127.0.0.1:9/logged-out'),
+      );
+      assert.equal(logout.status, 200);
       h.secretsUsed.push(
         new URL(callback).searchParams.get('code')!,
         tokens.access_token,
@@ -364,11 +369,13 @@ for (const backend of backends) {
         tokens.id_token!,
         refreshed.access_token,
         refreshed.refresh_token!,
+        refreshed.id_token!,
         pending.codeVerifier,
         walker.agent.cookieValue('ferry_oidc_session')!,
       );
       const dump = await h.dumpAllTables();
       const logs = h.logLines.join('\n');
+      assert.ok(logs.includes('"url":"/oidc/session/end"'), 'the logout is logged, by its path');
       for (const secret of h.secretsUsed) {
         assert.equal(
           dump.includes(secret),

@@ -102,10 +102,30 @@ for (const backend of backends) {
         'GET /api/v1/me/methods/security_questions/catalog',
         'PUT /api/v1/me/methods/security_questions',
         'DELETE /api/v1/me/methods/{kind}',
+        'GET /api/v1/applications',
+        'POST /api/v1/applications',
+        'GET /api/v1/applications/{clientId}',
+        'PUT /api/v1/applications/{clientId}',
+        'DELETE /api/v1/applications/{clientId}',
+        'POST /api/v1/applications/{clientId}/secret',
+        'GET /api/v1/applications/signing-keys',
+        'POST /api/v1/applications/signing-keys/rotate',
+        'GET /api/v1/settings/sign-in',
+        'PUT /api/v1/settings/sign-in',
+        'GET /api/v1/sign-in/{uid}',
+        'GET /api/v1/sign-in/{uid}/state',
+        'POST /api/v1/sign-in/{uid}/password',
+        'POST /api/v1/sign-in/{uid}/password/check',
+        'POST /api/v1/sign-in/{uid}/password/change',
+        'POST /api/v1/sign-in/{uid}/second-factor/send',
+        'POST /api/v1/sign-in/{uid}/second-factor/verify',
+        'POST /api/v1/sign-in/{uid}/continue',
+        'POST /api/v1/sign-in/{uid}/consent',
+        'POST /api/v1/sign-in/{uid}/cancel',
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 14);
+      assert.equal(routeModules.length, 16);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'
