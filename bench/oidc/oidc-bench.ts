@@ -13,6 +13,8 @@ export interface OidcFigures {
   readonly sign_ins: number;
   /** A bind as the user on an open LDAPS connection: the floor of any password check. */
   readonly raw_bind: LatencySummary;
+  /** The same on a new LDAPS connection each time (TCP + TLS + bind), as the agent binds as a user. */
+  readonly raw_bind_new_connection: LatencySummary;
   /** Ferry's password step of a sign-in (synced user: pass-through to AD by the agent). */
   readonly password_step: LatencySummary;
   /** The whole sign-in: authorization request to validated tokens at the application. */
@@ -71,6 +73,12 @@ export async function benchOidc(
     });
 
     const rawBind = async () => ldap.bind(alice.dn, alice.password);
+    const ca = [readFileSync(lab.caFile)];
+    const rawBindNew = async () => {
+      const fresh = new Client({ url: lab.ldapsUrl, tlsOptions: { ca } });
+      await fresh.bind(alice.dn, alice.password);
+      await fresh.unbind();
+    };
     const signIn = async (timing: { password?: number }) => {
       const walker = new SignInWalker(new OidcUserAgent(), CALLBACK);
       const pending = await rp.authorizationUrl('openid profile offline_access');
@@ -95,17 +103,21 @@ export async function benchOidc(
       await signIn({});
     }
     const raw: number[] = [];
+    const rawNew: number[] = [];
     const step: number[] = [];
     const whole: number[] = [];
     const refreshTokens: string[] = [];
     for (let index = 0; index < signIns; index += 1) {
       const timing: { password?: number } = {};
-      const order = index % 2 === 0 ? ['raw', 'ferry'] : ['ferry', 'raw'];
+      const order = index % 2 === 0 ? ['raw', 'new', 'ferry'] : ['ferry', 'new', 'raw'];
       for (const side of order) {
         const begin = performance.now();
         if (side === 'raw') {
           await rawBind();
           raw.push(performance.now() - begin);
+        } else if (side === 'new') {
+          await rawBindNew();
+          rawNew.push(performance.now() - begin);
         } else {
           const tokens = await signIn(timing);
           whole.push(performance.now() - begin);
@@ -153,6 +165,7 @@ export async function benchOidc(
     return {
       sign_ins: signIns,
       raw_bind: summarize(raw),
+      raw_bind_new_connection: summarize(rawNew),
       password_step: summarize(step),
       whole_sign_in: summarize(whole),
       refreshes_per_run: refreshes,
