@@ -61,6 +61,51 @@ for (const backend of backends) {
       );
     });
 
+    test('12 parallel wrong admin sign-ins lock the account once, audited; the right password is then refused', async () => {
+      const ada = await h.seedAdmin(h.tenantId, 'ada@contoso.test', ['global_admin']);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          h.client().post('/api/v1/auth/sign-in', { username: ada.upn, password: h.password() }),
+        ),
+      );
+      const checked = answers.filter((answer) => answer.json.error.code === 'sign_in_failed');
+      assert.ok(checked.length <= 5, `${checked.length} guesses were checked`);
+      assert.ok(
+        answers.every((a) => ['sign_in_failed', 'sign_in_locked'].includes(a.json.error.code)),
+      );
+      const lockouts = (await h.auditRows()).filter(
+        (row) => row.action === 'admin.lockout' && row.target_id === ada.id,
+      );
+      assert.equal(lockouts.length, 1);
+      const right = await h
+        .client()
+        .post('/api/v1/auth/sign-in', { username: ada.upn, password: ada.password });
+      assert.equal(right.status, 423);
+      assert.equal(right.json.error.code, 'sign_in_locked');
+    });
+
+    test('admin and My Account sign-in share one counter: guesses on one count on the other', async () => {
+      const eva = await h.seedAdmin(h.tenantId, 'eva@contoso.test', ['helpdesk_admin']);
+      for (let i = 0; i < 3; i++) {
+        const r = await h.client().post('/api/v1/auth/sign-in', {
+          username: eva.upn,
+          password: h.password(),
+        });
+        assert.equal(r.json.error.code, 'sign_in_failed');
+      }
+      for (let i = 0; i < 2; i++) {
+        const r = await h.client().post('/api/v1/me/sign-in', {
+          userPrincipalName: eva.upn,
+          password: h.password(),
+        });
+        assert.equal(r.json.error.code, 'invalid_credentials');
+      }
+      const locked = await h
+        .client()
+        .post('/api/v1/auth/sign-in', { username: eva.upn, password: eva.password });
+      assert.equal(locked.json.error.code, 'sign_in_locked');
+    });
+
     test('an admin reset with "must change at next logon" ends the user\'s My Account sessions', async () => {
       const { db } = h.cloud.services;
       const row = await upsertSyncedUser(db, h.clock, h.cloud.services.random, h.tenantId, {

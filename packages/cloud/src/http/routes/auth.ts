@@ -38,22 +38,13 @@ export function authRoutes(app: ZodApp, services: Services): void {
     async (request, reply) => {
       const tenantId = request.body.tenantId ?? services.defaultTenantId;
       await services.sessions.purgeExpired();
-      const admin = await signInAdmin(
-        services.db,
-        services.clock,
-        services.audit,
-        {
-          maxFailures: services.config.signInMaxFailures,
-          lockoutMinutes: services.config.signInLockoutMinutes,
-        },
-        {
-          tenantId,
-          username: request.body.username,
-          password: Secret.of(request.body.password),
-          sourceIp: request.ip,
-          requestId: request.id,
-        },
-      );
+      const admin = await signInAdmin(services, {
+        tenantId,
+        username: request.body.username,
+        password: Secret.of(request.body.password),
+        sourceIp: request.ip,
+        requestId: request.id,
+      });
       const session = await services.sessions.issue(tenantId, admin.user.id);
       setSessionCookies(request, reply, session, services.config.publicUrl);
       return {
