@@ -12,4 +12,5 @@ npm run lint
 bash scripts/peers/postgres.sh
 bash scripts/peers/chromium.sh
 npm run lab -- up
+npm run lab -- up openldap
 node scripts/run-tests.mjs all "$@"

@@ -6,3 +6,4 @@ export * from './fixtures.js';
 export * from './samba-tool.js';
 export * from './bulk-users.js';
 export { labUp, labDown, labReset, labStatus } from './lab.js';
+export * from './openldap/index.js';
