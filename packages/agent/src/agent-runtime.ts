@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AgentStatus } from '@ferry/protocol';
 import type { Logger } from 'pino';
-import { directoryConfigOf, type AgentConfig } from './config/agent-config.js';
+import { directoryConfigOf, syncFilterOf, type AgentConfig } from './config/agent-config.js';
 import { AdConnector } from './directory/ad/ad-connector.js';
 import { systemClock, type Clock } from './directory/dc-endpoints.js';
 import { loadEnrollment, statePaths } from './state/agent-state.js';
@@ -81,7 +81,7 @@ export async function startAgent(
             includeOus: config.syncIncludeOus,
             excludeOus: config.syncExcludeOus,
             batchSize: config.syncBatchSize,
-            ...(config.syncFilter ? { filter: config.syncFilter } : {}),
+            ...syncFilterOption(config),
           },
           { directory: directoryConfigOf(config) },
         ),
@@ -119,4 +119,9 @@ export async function startAgent(
       journal.close();
     },
   };
+}
+
+function syncFilterOption(config: AgentConfig): { filter?: string } {
+  const filter = syncFilterOf(config);
+  return filter ? { filter } : {};
 }

@@ -12,8 +12,9 @@ export class ConfigError extends Error {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Defaults, then the JSON or YAML file named by `fileVariable`, then each key's environment
- * variable (secret keys also from `<ENV>_FILE`). The result is validated and frozen.
+ * Defaults, then the JSON or YAML file named by `fileVariable` (a secret key also as
+ * `<key>File`, a path), then each key's environment variable (secret keys also from
+ * `<ENV>_FILE`). The result is validated and frozen.
  */
 export function loadConfig<S extends z.ZodObject>(
   schema: S,
@@ -25,9 +26,22 @@ export function loadConfig<S extends z.ZodObject>(
   };
   const sources: Record<string, string> = {};
   for (const name of Object.keys(raw)) sources[name] = `${name} (in ${options.fileVariable})`;
-  for (const info of configKeys(schema)) {
+  const keys = configKeys(schema);
+  // A secret in the file may be given as `<key>File`: the path of a file that holds it.
+  for (const info of keys.filter((entry) => entry.secret)) {
+    const fileKey = `${info.key}File`;
+    const secretFile = raw[fileKey];
+    if (secretFile === undefined) continue;
+    delete raw[fileKey];
+    if (typeof secretFile !== 'string' || secretFile === '')
+      throw new ConfigError(`${fileKey} (in ${options.fileVariable}): must be a file path`);
+    raw[info.key] = readSecretFile(secretFile, fileKey);
+    sources[info.key] = `${info.key} (${fileKey} in ${options.fileVariable})`;
+  }
+  for (const info of keys) {
     const fromFile = info.secret ? env[`${info.env}_FILE`] : undefined;
-    const value = fromFile !== undefined ? readSecretFile(fromFile, info.env) : env[info.env];
+    const value =
+      fromFile !== undefined ? readSecretFile(fromFile, `${info.env}_FILE`) : env[info.env];
     if (value === undefined || value === '') continue;
     raw[info.key] = coerce(value, info.type, info.separator);
     sources[info.key] = `${info.key} (${fromFile !== undefined ? `${info.env}_FILE` : info.env})`;
@@ -65,11 +79,11 @@ function readConfigFile(file: string | undefined, variable: string): Record<stri
   return parsed as Record<string, unknown>;
 }
 
-function readSecretFile(file: string, env: string): string {
+function readSecretFile(file: string, source: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new ConfigError(`${env}_FILE: cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`${source}: cannot read ${file}: ${(error as Error).message}`);
   }
 }
 

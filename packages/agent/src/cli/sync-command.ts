@@ -1,29 +1,39 @@
-import { parseArgs } from 'node:util';
 import type { SyncPreviewChanges } from '@ferry/protocol';
 import { sendControlCommand } from '../control/control-client.js';
 import type { ControlEvent } from '../control/control-protocol.js';
+import { loadAgentStateDir } from '../config/agent-config.js';
 import { statePaths } from '../state/agent-state.js';
+import { COMMON_HELP, commandEnv, parseCommandArgs, type AgentCommand } from './command.js';
 import { progressLine } from './progress-line.js';
 import { UsageError } from './usage-error.js';
 
 /**
  * `ferry-agent sync status|now|preview`: asks the agent running from the same state folder
- * (FERRY_AGENT_STATE_DIR or --state-dir) through its control socket.
+ * (FERRY_AGENT_STATE_DIR, the config file's stateDir or --state-dir) through its control socket.
  */
-export async function syncCommand(args: string[]): Promise<void> {
+export const syncCommand: AgentCommand = {
+  name: 'sync',
+  summary: "status | now [--full] | preview [--json]: the running agent's sync",
+  help: `usage: ferry-agent sync status|now|preview [options]
+Asks the agent running from the same state folder, through its local socket (owner-only).
+  sync status        leader or not, cursor, the last run, a run in progress
+  sync now [--full]  run a delta sync now (--full: read every user again) on the leading
+                     agent, with a progress bar; waits until the cloud applied it
+  sync preview       read every user in scope and show what a sync would change in the
+                     cloud, applying nothing
+  --json             print the answer as JSON
+${COMMON_HELP}`,
+  run: syncAction,
+};
+
+async function syncAction(args: string[]): Promise<void> {
   const [action, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      full: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      'state-dir': { type: 'string' },
-    },
-    strict: true,
+  const { values } = parseCommandArgs(rest, {
+    full: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   });
   if (values.full && action !== 'now') throw new UsageError('--full goes with "sync now"');
-  const stateDir = values['state-dir'] ?? process.env['FERRY_AGENT_STATE_DIR'] ?? './agent-state';
-  const socket = statePaths(stateDir).controlSocket;
+  const socket = statePaths(loadAgentStateDir(commandEnv(values))).controlSocket;
   const progress = new ProgressPrinter();
   let last: ControlEvent;
   switch (action) {

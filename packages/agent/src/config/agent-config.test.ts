@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '@ferry/config';
-import { directoryConfigOf, loadAgentConfig } from './agent-config.js';
+import {
+  directoryConfigOf,
+  loadAgentConfig,
+  loadAgentStateDir,
+  syncFilterOf,
+  withDefaultConfigFile,
+} from './agent-config.js';
 import { renderAgentConfigDoc } from './agent-config-doc.js';
 
 const base = {
@@ -53,4 +61,60 @@ test('a bad value is refused with the key named, and the secret is not echoed', 
       /bindDn/.test(error.message) &&
       !error.message.includes('service-Secret-1'),
   );
+});
+
+test('a config file holds the settings, its secret as <key>File; the environment still wins', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ferry-agent-config-'));
+  writeFileSync(path.join(dir, 'bind-password'), 'file-Secret-2\n', { mode: 0o600 });
+  const file = path.join(dir, 'agent.yaml');
+  writeFileSync(
+    file,
+    [
+      'ldapUrls: [ldaps://dc1.corp.example]',
+      'bindDn: CN=svc-ferry,DC=corp,DC=example',
+      `bindPasswordFile: ${path.join(dir, 'bind-password')}`,
+      'baseDn: DC=corp,DC=example',
+      'passwordWriteback: true',
+    ].join('\n'),
+  );
+  const config = loadAgentConfig({ FERRY_AGENT_CONFIG: file, FERRY_AGENT_BASE_DN: 'OU=x,DC=y' });
+  assert.equal(config.bindPassword, 'file-Secret-2');
+  assert.equal(config.passwordWriteback, true);
+  assert.equal(config.baseDn, 'OU=x,DC=y');
+  writeFileSync(file, `bindPasswordFile: ${path.join(dir, 'missing')}\n`);
+  assert.throws(
+    () => loadAgentConfig({ FERRY_AGENT_CONFIG: file }),
+    (error: unknown) => error instanceof ConfigError && /bindPasswordFile/.test(error.message),
+  );
+});
+
+test('the default file is used only when it exists and nothing else names one', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ferry-agent-config-'));
+  const file = path.join(dir, 'agent.yaml');
+  assert.deepEqual(withDefaultConfigFile({}, file), {});
+  writeFileSync(file, 'stateDir: /var/lib/ferry-agent\n');
+  assert.equal(withDefaultConfigFile({}, file)['FERRY_AGENT_CONFIG'], file);
+  assert.equal(
+    withDefaultConfigFile({ FERRY_AGENT_CONFIG: 'x.yaml' }, file)['FERRY_AGENT_CONFIG'],
+    'x.yaml',
+  );
+});
+
+test('enrollment reads the state folder without any directory setting', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ferry-agent-config-'));
+  const file = path.join(dir, 'agent.yaml');
+  writeFileSync(file, 'stateDir: /var/lib/ferry-agent\nbaseDn: DC=corp,DC=example\n');
+  assert.equal(loadAgentStateDir({ FERRY_AGENT_CONFIG: file }), '/var/lib/ferry-agent');
+  assert.equal(loadAgentStateDir({ FERRY_AGENT_CONFIG: file, FERRY_AGENT_STATE_DIR: '/s' }), '/s');
+  assert.throws(() => loadAgentConfig({ FERRY_AGENT_CONFIG: file }), ConfigError);
+});
+
+test('critical system objects are left out of sync unless asked for; the admin filter is kept', () => {
+  assert.equal(syncFilterOf(loadAgentConfig(base)), '(!(isCriticalSystemObject=TRUE))');
+  assert.equal(
+    syncFilterOf(loadAgentConfig({ ...base, FERRY_AGENT_SYNC_FILTER: 'department=Sales' })),
+    '(&(!(isCriticalSystemObject=TRUE))(department=Sales))',
+  );
+  const all = loadAgentConfig({ ...base, FERRY_AGENT_SYNC_CRITICAL_OBJECTS: 'true' });
+  assert.equal(syncFilterOf(all), undefined);
 });

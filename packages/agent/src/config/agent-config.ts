@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { key, loadConfig, type Env } from '@ferry/config';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
@@ -71,6 +72,11 @@ export const agentConfigSchema = z
       'An LDAP filter users must also match, e.g. (department=Sales).',
       { env: 'FERRY_AGENT_SYNC_FILTER' },
     ),
+    syncCriticalObjects: key(
+      z.boolean().default(false),
+      'Also sync critical system objects (isCriticalSystemObject: Administrator, krbtgt, Guest, ...), which Entra Connect leaves out too.',
+      { env: 'FERRY_AGENT_SYNC_CRITICAL_OBJECTS' },
+    ),
     syncBatchSize: key(
       z.number().int().min(1).max(5_000).default(1_000),
       'Users per sync batch (each batch is one cloud transaction).',
@@ -86,8 +92,42 @@ export const agentConfigSchema = z
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 
+/** Where the config file is looked for when neither --config nor FERRY_AGENT_CONFIG names one. */
+export const DEFAULT_CONFIG_FILE = '/etc/ferry/agent.yaml';
+
+/** The environment with FERRY_AGENT_CONFIG pointing at the default file when it exists. */
+export function withDefaultConfigFile(env: Env, defaultFile = DEFAULT_CONFIG_FILE): Env {
+  if (env['FERRY_AGENT_CONFIG'] || !existsSync(defaultFile)) return env;
+  return { ...env, FERRY_AGENT_CONFIG: defaultFile };
+}
+
 export function loadAgentConfig(env: Env = process.env): AgentConfig {
-  return loadConfig(agentConfigSchema, { env, fileVariable: 'FERRY_AGENT_CONFIG' });
+  return loadConfig(agentConfigSchema, {
+    env: withDefaultConfigFile(env),
+    fileVariable: 'FERRY_AGENT_CONFIG',
+  });
+}
+
+// Enrollment only writes the state folder: the directory settings may not exist yet.
+const stateOnlySchema = z.object({ stateDir: agentConfigSchema.shape.stateDir });
+
+/** The state folder alone, from the same sources (for `enroll`, before LDAP is configured). */
+export function loadAgentStateDir(env: Env = process.env): string {
+  return loadConfig(stateOnlySchema, {
+    env: withDefaultConfigFile(env),
+    fileVariable: 'FERRY_AGENT_CONFIG',
+  }).stateDir;
+}
+
+const NOT_CRITICAL = '(!(isCriticalSystemObject=TRUE))';
+
+/** The LDAP filter users in scope must match: the admin's filter, without critical objects. */
+export function syncFilterOf(config: AgentConfig): string | undefined {
+  const parts = [config.syncCriticalObjects ? '' : NOT_CRITICAL, config.syncFilter ?? '']
+    .map((part) => (part && !part.startsWith('(') ? `(${part})` : part))
+    .filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0] : `(&${parts.join('')})`;
 }
 
 export function directoryConfigOf(config: AgentConfig): DirectoryConfig {
