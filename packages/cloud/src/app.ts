@@ -85,6 +85,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     closers.push(() => passwordChecks.close());
     await passwordChecks.ready();
     const sessions = new AgentSessions();
+    const audit = new AuditLog(store.db, clock, random);
     const signingKey = await loadCloudSigningKey(store.db, box, clock);
     const relay = new OperationRelay({
       db: store.db,
@@ -108,6 +109,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       random,
       log: logger,
       heartbeatSeconds: config.agentHeartbeatSeconds,
+      audit,
     });
     closers.push(
       () => gateway.close(),
@@ -136,7 +138,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       db: store.db,
       clock,
       random,
-      audit: new AuditLog(store.db, clock, random),
+      audit,
       sessions: new Sessions(store.db, clock, random, config.sessionMinutes),
       methods: new VerificationMethods(store.db, clock, random, box),
       mailer: createMailer(config, logger),

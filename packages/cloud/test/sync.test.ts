@@ -58,7 +58,15 @@ for (const backend of backends) {
     const agentA = randomUUID();
     const agentB = randomUUID();
     const apply = (b: SyncBatch, agent = agentA) =>
-      applyBatch(h.cloud.services.db, h.tenantId, agent, b, h.clock, h.cloud.services.random);
+      applyBatch(
+        h.cloud.services.db,
+        h.tenantId,
+        agent,
+        b,
+        h.clock,
+        h.cloud.services.random,
+        h.cloud.services.audit,
+      );
     const syncedUpns = async () =>
       (await admin.get('/api/v1/users?limit=500')).json.users
         .filter((u: { source: string }) => u.source === 'synced')

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -33,6 +34,7 @@ export interface GatewayOptions {
   readonly random: Random;
   readonly log: Logger;
   readonly heartbeatSeconds: number;
+  readonly audit: AuditLog;
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { SyncBatch, SyncCursor, SyncedUser } from '@ferry/protocol';
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditLog } from '../audit/audit-log.js';
 import { upsertSyncedUser } from '../directory/synced-users.js';
 import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
 import { cursorOf, sameCursor, syncState } from './sync-state.js';
+import { softMatch } from './soft-match.js';
 import { SyncedGroups } from './synced-groups.js';
 
 export type BatchVerdict =
@@ -26,7 +28,8 @@ export type BatchVerdict =
 
 /**
  * Applies one batch of a sync run in one transaction. Upserts match users by source anchor,
- * or soft-match a cloud-only user with the same UPN (recorded on the run). Deletes, and for a
+ * or soft-match a cloud-only user with the same UPN (`soft-match.ts`; one holding an admin
+ * role is never matched: the user is skipped, counted as blocked on the run and audited). Deletes, and for a
  * full run the synced users it did not see, are applied with the final batch — unless they
  * pass the tenant's threshold, when the run waits for an admin and the cursor stays put.
  */
@@ -37,6 +40,7 @@ export async function applyBatch(
   batch: SyncBatch,
   clock: Clock,
   random: Random,
+  audit: AuditLog,
 ): Promise<BatchVerdict> {
   return db.transaction().execute(async (trx) => {
     const state = await syncState(trx, tenantId, clock);
@@ -77,6 +81,7 @@ export async function applyBatch(
         updated: 0,
         deleted: 0,
         soft_matched: 0,
+        soft_match_blocked: 0,
         pending_deletes: 0,
         started_at: now,
         finished_at: null,
@@ -94,11 +99,12 @@ export async function applyBatch(
         .where('id', '!=', batch.runId)
         .execute();
     }
-    const counts = { added: 0, updated: 0, softMatched: 0 };
+    const counts: UpsertCounts = { added: 0, updated: 0, softMatched: 0, softMatchBlocked: 0 };
     const groups = new SyncedGroups(trx, tenantId, clock, random);
+    const context = { trx, tenantId, agentId, runId: batch.runId, clock, random, audit };
     for (const user of batch.upserts) {
-      const userId = await upsert(trx, tenantId, agentId, batch.runId, user, clock, random, counts);
-      await groups.setMemberships(userId, user.groups);
+      const userId = await upsert(context, user, counts);
+      if (userId) await groups.setMemberships(userId, user.groups);
     }
     await trx
       .updateTable('sync_runs')
@@ -107,6 +113,7 @@ export async function applyBatch(
         added: eb('added', '+', counts.added),
         updated: eb('updated', '+', counts.updated),
         soft_matched: eb('soft_matched', '+', counts.softMatched),
+        soft_match_blocked: eb('soft_match_blocked', '+', counts.softMatchBlocked),
       }))
       .where('id', '=', batch.runId)
       .execute();
@@ -158,16 +165,30 @@ export function upnOf(user: SyncedUser): string {
   return `${user.sAMAccountName}@${domain || 'directory'}`;
 }
 
+interface UpsertCounts {
+  added: number;
+  updated: number;
+  softMatched: number;
+  softMatchBlocked: number;
+}
+
+interface UpsertContext {
+  readonly trx: Transaction<Database>;
+  readonly tenantId: string;
+  readonly agentId: string;
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly audit: AuditLog;
+}
+
+/** The user's cloud id, or null when a blocked soft match leaves it out of this run. */
 async function upsert(
-  trx: Transaction<Database>,
-  tenantId: string,
-  agentId: string,
-  runId: string,
+  context: UpsertContext,
   user: SyncedUser,
-  clock: Clock,
-  random: Random,
-  counts: { added: number; updated: number; softMatched: number },
-): Promise<string> {
+  counts: UpsertCounts,
+): Promise<string | null> {
+  const { trx, tenantId, agentId, runId, clock, random } = context;
   const anchor = user.sourceAnchor.toLowerCase();
   const upn = upnOf(user);
   const known = await trx
@@ -177,23 +198,18 @@ async function upsert(
     .where('source_anchor', '=', anchor)
     .executeTakeFirst();
   if (!known) {
-    // Soft match (as Entra Connect): a cloud-only account with the same UPN becomes this
-    // directory user; its cloud password stops counting, AD's is the one.
-    const cloudTwin = await trx
-      .selectFrom('users')
-      .select(['id'])
-      .where('tenant_id', '=', tenantId)
-      .where('source', '=', 'cloud')
-      .where('upn_lower', '=', upn.toLowerCase())
-      .executeTakeFirst();
-    if (cloudTwin) {
-      await trx
-        .updateTable('users')
-        .set({ source: 'synced', source_anchor: anchor, password_hash: null })
-        .where('id', '=', cloudTwin.id)
-        .execute();
-      counts.softMatched += 1;
+    const match = await softMatch(trx, context.audit, {
+      tenantId,
+      runId,
+      agentId,
+      sourceAnchor: anchor,
+      upn,
+    });
+    if (match === 'blocked') {
+      counts.softMatchBlocked += 1;
+      return null;
     }
+    if (match === 'matched') counts.softMatched += 1;
   }
   const row = await upsertSyncedUser(trx, clock, random, tenantId, {
     sourceAnchor: anchor,

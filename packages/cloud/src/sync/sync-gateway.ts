@@ -1,5 +1,6 @@
 import type { AgentMessage, CloudMessage } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
 import { applyBatch } from './apply-batch.js';
@@ -10,6 +11,7 @@ export interface SyncGatewayOptions {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly random: Random;
+  readonly audit: AuditLog;
   /** The agents' heartbeat: a leader silent for three of them loses its lease. */
   readonly heartbeatSeconds: number;
 }
@@ -74,7 +76,15 @@ export class SyncGateway {
       }
       case 'sync_batch': {
         const { batch } = message;
-        const verdict = await applyBatch(db, agent.tenantId, agent.agentId, batch, clock, random);
+        const verdict = await applyBatch(
+          db,
+          agent.tenantId,
+          agent.agentId,
+          batch,
+          clock,
+          random,
+          this.#options.audit,
+        );
         send({
           type: 'sync_ack',
           runId: batch.runId,

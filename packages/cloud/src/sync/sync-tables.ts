@@ -28,6 +28,8 @@ export interface SyncRunsTable {
   updated: number;
   deleted: number;
   soft_matched: number;
+  /** Directory users left out because their UPN is a cloud account holding an admin role. */
+  soft_match_blocked: number;
   pending_deletes: number;
   started_at: string;
   finished_at: string | null;

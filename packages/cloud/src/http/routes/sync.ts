@@ -16,6 +16,8 @@ const runSchema = z.object({
   updated: z.number(),
   deleted: z.number(),
   softMatched: z.number(),
+  /** Left out: the UPN is a cloud account holding an admin role (an admin resolves it). */
+  softMatchBlocked: z.number(),
   pendingDeletes: z.number(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
@@ -83,6 +85,7 @@ export function syncRoutes(app: ZodApp, services: Services): void {
           updated: row.updated,
           deleted: row.deleted,
           softMatched: row.soft_matched,
+          softMatchBlocked: row.soft_match_blocked,
           pendingDeletes: row.pending_deletes,
           startedAt: row.started_at,
           finishedAt: row.finished_at,

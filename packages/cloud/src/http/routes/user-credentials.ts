@@ -131,11 +131,13 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       const { tenantId } = request.admin!;
       const target = await getUser(services.db, tenantId, request.params.id);
       request.auditTarget = { type: 'user', id: target.id, name: target.upn };
-      if (target.source !== 'cloud') {
-        // Synced users sign in by pass-through, which arrives with the agent (issue 4).
-        throw new FerryError('user_is_synced', 'admin roles need a cloud-only account for now');
-      }
       const current = await rolesOf(services.db, tenantId, target.id);
+      const adds = request.body.roles.some((role) => !current.includes(role));
+      if (target.source !== 'cloud' && adds) {
+        // The Admin center checks a cloud password; a synced user has none. Removing a role
+        // is always allowed (e.g. from an account a soft match brought under AD's control).
+        throw new FerryError('user_is_synced', 'admin roles can be given to cloud-only accounts');
+      }
       const losesGlobal =
         current.includes('global_admin') && !request.body.roles.includes('global_admin');
       if (losesGlobal && (await countGlobalAdmins(services.db, tenantId)) <= 1) {

@@ -6,6 +6,7 @@ import { syncMigration } from './0003-sync.js';
 import { portalMigration } from './0004-portal.js';
 import { userSessionsMigration } from './0005-user-sessions.js';
 import { oidcMigration } from './0006-oidc.js';
+import { softMatchGuardMigration } from './0007-soft-match-guard.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -19,5 +20,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-portal': portalMigration(),
     '0005-user-sessions': userSessionsMigration(),
     '0006-oidc': oidcMigration(),
+    '0007-soft-match-guard': softMatchGuardMigration(),
   };
 }
