@@ -20,11 +20,17 @@ export const COMMON_HELP = `  --config FILE      settings file (YAML or JSON; de
                      /etc/ferry/agent.yaml when it exists)
   --state-dir DIR    the agent's state folder (default FERRY_AGENT_STATE_DIR, else ./agent-state)`;
 
+type CommandArgsConfig<O> = {
+  args: string[];
+  options: typeof COMMON_OPTIONS & O;
+  strict: true;
+};
+
 /** Parses a command's flags strictly (an unknown flag is a usage error, exit code 2). */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: O,
-) {
+): ReturnType<typeof parseArgs<CommandArgsConfig<O>>> {
   return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, strict: true as const });
 }
 
