@@ -154,7 +154,7 @@ for (const backend of backends) {
       assert.equal(wrong.json.error.code, 'invalid_credentials');
     });
 
-    test('a synced user is checked by the agent: none online answers 503 agent_unavailable', async () => {
+    test('a synced user is checked by the agent: with none online the answer is the one for a wrong password', async () => {
       const synced = await upsertSyncedUser(
         h.cloud.services.db,
         h.clock,
@@ -173,11 +173,14 @@ for (const backend of backends) {
         userPrincipalName: synced.upn,
         password: h.password(),
       });
-      assert.equal(answer.status, 503);
-      assert.equal(answer.json.error.code, 'agent_unavailable');
+      // A 503 here would tell a synced account from an unknown name (issue 13, item 3).
+      assert.equal(answer.status, 401);
+      assert.equal(answer.json.error.code, 'invalid_credentials');
       const row = (await h.auditRows()).findLast((r) => r.action === 'me.sign_in');
-      assert.equal(row?.result, 'agent_unavailable');
-      assert.equal(JSON.parse(row!.detail_json!).source, 'synced');
+      assert.equal(row?.result, 'invalid_credentials');
+      const detail = JSON.parse(row!.detail_json!);
+      assert.equal(detail.source, 'synced');
+      assert.equal(detail.reason, 'agent_unavailable');
     });
 
     test('CSRF: unsafe methods need the x-csrf-token of the session', async () => {

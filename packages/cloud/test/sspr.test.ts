@@ -8,6 +8,7 @@ import {
   putPasswordResetSettings,
   type PasswordResetSettings,
 } from '../src/directory/password-reset-settings.js';
+import { setRoles } from '../src/directory/roles.js';
 import { createCloudUser, getUser } from '../src/directory/users.js';
 import { backends } from './helpers/backends.js';
 import { Harness } from './helpers/harness.js';
@@ -226,6 +227,39 @@ for (const backend of backends) {
       h.secretsUsed.push(code);
       const passed = await flow.post('/gates/phone/verify', { code });
       assert.deepEqual(passed.json, { passed: ['phone'], remaining: 0 });
+    });
+
+    test('an admin resets under the administrator policy: two gates, never security questions', async () => {
+      const ada = await newUser('ada.admin@contoso.test');
+      await setRoles(h.cloud.services.db, h.tenantId, ada.id, ['helpdesk_admin'], h.clock.now());
+      const { methods } = h.cloud.services;
+      await methods.setEmail(h.tenantId, ada.id, 'ada.home@example.test');
+      await methods.setPhone(h.tenantId, ada.id, '+33 6 12 34 56 77');
+      await methods.setSecurityAnswers(h.tenantId, ada.id, [
+        { question: 'City?', answer: Secret.of('Lyon') },
+      ]);
+      await settings({ methodsRequired: 1 });
+      const flow = client();
+      const started = await flow.start(ada.upn);
+      assert.equal(started.json.required, 2);
+      assert.deepEqual(
+        started.json.gates.map((gate: { kind: string }) => gate.kind),
+        ['email', 'phone'],
+      );
+      const code = await emailCode(flow, 'ada.home@example.test');
+      assert.deepEqual((await flow.post('/gates/email/verify', { code })).json, {
+        passed: ['email'],
+        remaining: 1,
+      });
+      const early = await flow.post('/reset', { newPassword: h.password() });
+      assert.equal(early.json.error.code, 'verification_required', 'one gate is not enough');
+      assert.deepEqual((await flow.post('/gates/phone/send')).json, { sent: true });
+      const text = await sms.waitFor('+33 6 12 34 56 77');
+      const phoneCode = codeIn(text.text);
+      h.secretsUsed.push(phoneCode);
+      await flow.post('/gates/phone/verify', { code: phoneCode });
+      const applied = await flow.post('/reset', { newPassword: h.password() });
+      assert.equal(applied.status, 200, applied.body);
     });
 
     test('codes die after 5 minutes, flows after 15', async () => {

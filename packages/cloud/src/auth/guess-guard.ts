@@ -94,15 +94,4 @@ export class GuessGuard {
       detail: { failures: config.signInMaxFailures, lockedUntil },
     });
   }
-
-  /** No answer on the password (agent or directory unavailable): the attempt is given back. */
-  async inconclusive(user: UserRow): Promise<void> {
-    await this.services.db
-      .updateTable('users')
-      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '-', 1) }))
-      .where('tenant_id', '=', user.tenant_id)
-      .where('id', '=', user.id)
-      .where('failed_sign_ins', '>', 0)
-      .execute();
-  }
 }

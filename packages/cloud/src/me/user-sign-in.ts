@@ -6,6 +6,7 @@ import { writeback, type WritebackServices } from '../relay/password-writeback.j
 import type { UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
 import { GuessGuard, type GuardServices } from '../auth/guess-guard.js';
+import { judgePassword } from '../auth/password-proof.js';
 
 /** What a sign-in needs: the guess limit and its audit, pass-through for synced users. */
 export interface SignInServices extends WritebackServices, GuardServices {}
@@ -18,18 +19,12 @@ export interface UserSignInRequest {
   readonly requestId: string;
 }
 
-/** Answers that mean "this password is not the account's": all become invalid_credentials. */
-const WRONG = new Set<Outcome['code']>([
-  'invalid_credentials',
-  'wrong_current_password',
-  'user_not_found',
-]);
-
 /**
  * Signs an end user in to My Account. A cloud-only user's password is checked against its
  * Argon2id hash; a synced user's by pass-through: the agent binds to AD as the user, and AD's
  * answer (wrong password, must change, expired, locked, disabled) comes back as an outcome.
- * A wrong password and an unknown account answer alike. Failures count against the account
+ * A wrong password, an unknown account and a check that got no answer (no agent online)
+ * answer alike (`auth/password-proof.ts`). Every attempt counts against the account
  * as for admins (signInMaxFailures / signInLockoutMinutes), which also keeps a guesser from
  * locking the AD account: the cloud stops relaying before AD's own threshold is reached.
  */
@@ -86,18 +81,16 @@ export async function signInUser(
     await audit('success', { source: user.source, operationId: operationId ?? null });
     return user;
   }
-  if (WRONG.has(outcome.code)) {
-    await guard.failed(user, request, 'me.lockout');
-    throw await fail(invalidCredentials(), outcome.code, operationId);
-  }
-  // The password was right but the account cannot sign in (must change, expired), or the
-  // account or the check itself stood in the way (locked, disabled, agent unavailable).
-  if (outcome.code === 'must_change_password' || outcome.code === 'password_expired') {
+  const verdict = judgePassword(outcome);
+  if (verdict === 'must_change') {
+    // The password was right but AD wants it changed first.
     await guard.succeeded(user);
-  } else {
-    await guard.inconclusive(user);
+    throw await fail(outcomeError(outcome), outcome.code, operationId);
   }
-  throw await fail(outcomeError(outcome), outcome.code, operationId);
+  await guard.failed(user, request, 'me.lockout');
+  if (verdict === 'account_state')
+    throw await fail(outcomeError(outcome), outcome.code, operationId);
+  throw await fail(invalidCredentials(), outcome.code, operationId);
 }
 
 async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {

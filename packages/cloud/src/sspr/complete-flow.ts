@@ -11,6 +11,7 @@ import {
 import { writeback, type WritebackServices } from '../relay/password-writeback.js';
 import type { UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
+import { resetPolicyFor } from './admin-policy.js';
 import type { SsprFlow } from './sspr-flows.js';
 import { inScope } from './start-flow.js';
 import type { SsprKit } from './sspr-kit.js';
@@ -35,9 +36,10 @@ export async function verifiedUser(
     !flow.doomedReason && flow.userId && passedEnough
       ? await findUser(services.db, flow.tenantId, flow.userId)
       : undefined;
-  const settings = await getPasswordResetSettings(services.db, flow.tenantId);
-  // The tenant's rules now, not at the flow's start: an admin may have raised the number of
-  // methods or withdrawn one since.
+  const tenantSettings = await getPasswordResetSettings(services.db, flow.tenantId);
+  // The rules now, not at the flow's start: an admin may have raised the number of methods
+  // or withdrawn one since, or the user may have been given an admin role.
+  const settings = user ? await resetPolicyFor(services.db, tenantSettings, user) : tenantSettings;
   const stillEnough =
     flow.passed.filter((kind) => settings.methodsAllowed.includes(kind)).length >=
     Math.max(flow.required, settings.methodsRequired);

@@ -7,6 +7,7 @@ import { findUserByUpn } from '../directory/users.js';
 import type { VerificationMethods } from '../directory/verification-methods.js';
 import type { Database, UserRow } from '../store/tables.js';
 import { FerryError } from '../util/ferry-error.js';
+import { resetPolicyFor } from './admin-policy.js';
 import { decoyGates } from './decoy-gates.js';
 import { maskEmail, maskPhone, type Gate } from './gate.js';
 import type { DoomedReason, SsprFlow } from './sspr-flows.js';
@@ -36,12 +37,14 @@ export interface StartedFlow {
  */
 export async function startFlow(services: StartFlowServices, upn: string): Promise<StartedFlow> {
   const tenantId = services.defaultTenantId;
-  const settings = await getPasswordResetSettings(services.db, tenantId);
-  if (settings.ssprEnabled === 'none') {
+  const tenantSettings = await getPasswordResetSettings(services.db, tenantId);
+  if (tenantSettings.ssprEnabled === 'none') {
     throw new FerryError('sspr_disabled', 'self-service password reset is off for the tenant');
   }
   const upnLower = upn.toLowerCase();
   const user = await findUserByUpn(services.db, tenantId, upnLower);
+  // An admin resets under the administrator policy (two gates, no security questions).
+  const settings = user ? await resetPolicyFor(services.db, tenantSettings, user) : tenantSettings;
   const real = user ? await realGates(services, settings, user) : [];
   const reason: DoomedReason | null = !user
     ? 'unknown_user'
@@ -52,7 +55,7 @@ export async function startFlow(services: StartFlowServices, upn: string): Promi
         : real.length < settings.methodsRequired
           ? 'too_few_methods'
           : null;
-  const gates = reason ? decoyGates(services.sspr.decoyKey, upnLower, settings) : real;
+  const gates = reason ? decoyGates(services.sspr.decoyKey, upnLower, tenantSettings) : real;
   const { token, flow } = await services.sspr.flows.create({
     tenantId,
     userId: user?.id ?? null,

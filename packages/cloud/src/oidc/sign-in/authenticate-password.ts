@@ -1,6 +1,7 @@
 import type { Outcome, Secret } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { AttemptSource } from '../../auth/guess-guard.js';
+import { judgePassword } from '../../auth/password-proof.js';
 import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
 import { findUserByUpn } from '../../directory/users.js';
 import { outcomeError } from '../../relay/outcome-error.js';
@@ -42,13 +43,6 @@ export class PasswordRefusal extends Error {
   }
 }
 
-/** Answers that mean "this password is not the account's": all become invalid_credentials. */
-const WRONG = new Set<Outcome['code']>([
-  'invalid_credentials',
-  'wrong_current_password',
-  'user_not_found',
-]);
-
 /**
  * Checks a user's password as My Account's sign-in does: synced users by pass-through to
  * AD, cloud-only users against their Argon2id hash; the guess is counted before the check;
@@ -76,18 +70,18 @@ export async function checkUserPassword(
     await deps.guard.succeeded(user);
     return { kind: 'proved', user, operationId };
   }
-  if (WRONG.has(outcome.code)) {
-    await deps.guard.failed(user, request.source, 'oidc.lockout');
-    throw new PasswordRefusal(invalid(), outcome.code, user, operationId);
-  }
-  if (outcome.code === 'must_change_password' || outcome.code === 'password_expired') {
+  const verdict = judgePassword(outcome);
+  if (
+    verdict === 'must_change' &&
+    (outcome.code === 'must_change_password' || outcome.code === 'password_expired')
+  ) {
     await deps.guard.succeeded(user);
     return { kind: 'must_change', user, reason: outcome.code, operationId };
   }
-  // The account or the check stood in the way (locked, disabled, expired, agent unavailable):
-  // nothing was learnt about the password, so the attempt is given back.
-  await deps.guard.inconclusive(user);
-  throw new PasswordRefusal(outcomeError(outcome), outcome.code, user, operationId);
+  // Every other answer counts as a guess; only AD's account states keep their own code.
+  await deps.guard.failed(user, request.source, 'oidc.lockout');
+  const error = verdict === 'account_state' ? outcomeError(outcome) : invalid();
+  throw new PasswordRefusal(error, outcome.code, user, operationId);
 }
 
 async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {

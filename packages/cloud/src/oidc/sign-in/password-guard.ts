@@ -14,7 +14,6 @@ export interface PasswordGuard {
   begin(user: UserRow): Promise<void>;
   succeeded(user: UserRow): Promise<void>;
   failed(user: UserRow, source: AttemptSource, action: string): Promise<void>;
-  inconclusive(user: UserRow): Promise<void>;
 }
 
 export interface PasswordGuardDeps {
