@@ -41,6 +41,8 @@ for (const backend of backends) {
     let admin: ApiClient;
     let user: SeededAdmin;
     let client: ApiClient;
+    /** Frank's password now (a test below changes it). */
+    let password: string;
     before(async () => {
       mail = await MailCatcher.start();
       sms = await startSmsReceiver();
@@ -59,7 +61,8 @@ for (const backend of backends) {
       });
       assert.equal(put.status, 200, put.body);
       user = await h.seedAdmin(h.tenantId, 'frank@contoso.test', []);
-      client = (await signInToMyAccount(h, user.upn, user.password)).client;
+      password = user.password;
+      client = (await signInToMyAccount(h, user.upn, password)).client;
     });
     after(async () => {
       await h.stop();
@@ -102,6 +105,7 @@ for (const backend of backends) {
         newPassword: next,
       });
       assert.equal(changed.status, 200, changed.body);
+      password = next;
       const notice = await mail.waitFor('frank.private@mail.test', (m) =>
         m.subject.includes('changed'),
       );
@@ -133,6 +137,36 @@ for (const backend of backends) {
       const bad = await client.post('/api/v1/me/methods/phone', { number: '0612345678' });
       assert.equal(bad.status, 400);
       assert.equal(bad.json.error.code, 'validation_failed');
+    });
+
+    test('changing methods needs a recent sign-in; the existing contacts hear of every change', async () => {
+      const stale = (await signInToMyAccount(h, user.upn, password)).client;
+      h.clock.advance(11 * 60_000);
+      const add = await stale.post('/api/v1/me/methods/phone', { number: '+33612345679' });
+      assert.equal(add.status, 403);
+      assert.equal(add.json.error.code, 'reauthentication_required');
+      for (const refused of [
+        await stale.delete('/api/v1/me/methods/phone'),
+        await stale.post('/api/v1/me/methods/totp'),
+      ]) {
+        assert.equal(refused.json.error.code, 'reauthentication_required');
+      }
+      // A new sign-in proves the password again.
+      client = (await signInToMyAccount(h, user.upn, password)).client;
+      assert.equal((await client.delete('/api/v1/me/methods/phone')).status, 200);
+      const removed = await mail.waitFor('frank.private@mail.test', (m) =>
+        m.subject.includes('removed'),
+      );
+      assert.match(removed.text, /\(phone\) was removed/);
+      await client.post('/api/v1/me/methods/phone', { number: '+33612345678' });
+      const code = codeIn((JSON.parse(sms.texts.at(-1)!) as { text: string }).text);
+      h.secretsUsed.push(code);
+      assert.equal((await client.post('/api/v1/me/methods/phone/confirm', { code })).status, 200);
+      const added = await mail.waitFor('frank.private@mail.test', (m) =>
+        m.subject.includes('registered'),
+      );
+      assert.match(added.text, /\(phone\) was registered/);
+      assert.equal(added.text.includes(code), false);
     });
 
     test('TOTP: otpauth URI and SVG QR code; active only after a first good code', async () => {

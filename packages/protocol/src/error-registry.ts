@@ -225,6 +225,13 @@ const apiEntries = {
     operatorHint:
       'The admin account is locked after repeated failures (cloud signInMaxFailures / signInLockoutMinutes); `retryAfter` says when it opens.',
   },
+  reauthentication_required: {
+    kind: 'api',
+    httpStatus: 403,
+    message: 'For your security, sign in again before changing your verification methods.',
+    operatorHint:
+      'Adding, changing or removing a verification method needs a password proven in the last 10 minutes (a fresh My Account sign-in): a stolen or unattended session cannot plant a recovery method.',
+  },
   csrf_failed: {
     kind: 'api',
     httpStatus: 403,

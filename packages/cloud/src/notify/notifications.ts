@@ -39,6 +39,48 @@ export async function notifyPasswordChanged(
 }
 
 /**
+ * Where a notice about a change of verification methods goes: the directory's address and
+ * the registered email, read BEFORE the change, so a replaced address still hears of it.
+ */
+export async function methodNoticeRecipients(
+  db: Kysely<Database>,
+  user: UserRow,
+): Promise<string[]> {
+  const method = await db
+    .selectFrom('verification_methods')
+    .select('value')
+    .where('tenant_id', '=', user.tenant_id)
+    .where('user_id', '=', user.id)
+    .where('kind', '=', 'email')
+    .executeTakeFirst();
+  const addresses = [user.email, method?.value].filter((to): to is string => Boolean(to));
+  return [...new Set(addresses)];
+}
+
+/** Tells the existing contacts that a verification method was added, changed or removed. */
+export async function notifyMethodChanged(
+  services: NotifyServices,
+  user: UserRow,
+  recipients: readonly string[],
+  change: { readonly kind: string; readonly verb: 'registered' | 'removed' },
+  log: NotifyLog,
+): Promise<void> {
+  const settings = await getPasswordResetSettings(services.db, user.tenant_id);
+  const at = services.clock.now().toISOString();
+  const help = settings.helpdeskLink
+    ? `If this was not you, contact your helpdesk now: ${settings.helpdeskLink}`
+    : 'If this was not you, contact your helpdesk now.';
+  const method = change.kind.replace('_', ' ');
+  for (const to of recipients) {
+    await send(services, log, 'method_changed', {
+      to,
+      subject: `A verification method was ${change.verb} on your account`,
+      text: `A verification method (${method}) was ${change.verb} on your account ${user.upn} at ${at} (UTC).\n\n${help}\n`,
+    });
+  }
+}
+
+/**
  * Lets a notification run after the caller's answer: the user must not wait for (or fail
  * with) a slow mail server. Anything it throws is logged.
  */

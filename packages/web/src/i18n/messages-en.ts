@@ -118,6 +118,8 @@ export const messagesEn = {
   'outcome.method_not_allowed': 'Your organisation does not offer this verification method.',
   'outcome.validation_failed': 'Something you entered is not valid. Check it and try again.',
   'outcome.unauthenticated': 'Your session has ended. Sign in again.',
+  'outcome.reauthentication_required':
+    'For your security, sign out and sign in again before changing your verification methods.',
   'outcome.csrf_failed': 'Your session has ended. Reload the page and sign in again.',
   'outcome.access_denied':
     'Ferry is not allowed to change this account in your directory. Contact your helpdesk.',

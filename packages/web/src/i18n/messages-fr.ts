@@ -129,6 +129,8 @@ export const messagesFr: Messages = {
   'outcome.method_not_allowed': 'Votre organisation ne propose pas cette méthode de vérification.',
   'outcome.validation_failed': 'Une saisie n’est pas valide. Vérifiez-la et réessayez.',
   'outcome.unauthenticated': 'Votre session est terminée. Reconnectez-vous.',
+  'outcome.reauthentication_required':
+    'Par sécurité, déconnectez-vous et reconnectez-vous avant de modifier vos méthodes de vérification.',
   'outcome.csrf_failed': 'Votre session est terminée. Rechargez la page et reconnectez-vous.',
   'outcome.access_denied':
     'Ferry n’a pas le droit de modifier ce compte dans votre annuaire. Contactez le support.',

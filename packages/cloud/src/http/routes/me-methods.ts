@@ -2,6 +2,12 @@ import { Secret } from '@ferry/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MethodRegistration, type ContactKind } from '../../me/method-registration.js';
+import { requireRecentProof } from '../../me/recent-proof.js';
+import {
+  methodNoticeRecipients,
+  notifyInBackground,
+  notifyMethodChanged,
+} from '../../notify/notifications.js';
 import {
   SECURITY_QUESTIONS_REQUIRED,
   securityQuestionCatalog,
@@ -47,6 +53,26 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
   const perMinute = credentialRoutesPerMinute(services.config);
   const registration = (request: FastifyRequest) =>
     new MethodRegistration(services, { sourceIp: request.ip, requestId: request.id });
+  /** The signed-in user, once their session proved the password recently enough. */
+  const provenUser = (request: FastifyRequest) => {
+    const signed = currentUser(request);
+    requireRecentProof(services.clock, signed.session);
+    return signed.user;
+  };
+  /** Runs a change of methods, then tells the contacts the user had before it. */
+  const changeMethods = async (
+    request: FastifyRequest,
+    change: { kind: string; verb: 'registered' | 'removed' },
+    work: () => Promise<unknown>,
+  ) => {
+    const { user } = currentUser(request);
+    const recipients = await methodNoticeRecipients(services.db, user);
+    await work();
+    notifyInBackground(
+      request.log,
+      notifyMethodChanged(services, user, recipients, change, request.log),
+    );
+  };
 
   for (const kind of ['email', 'phone'] as const satisfies readonly ContactKind[]) {
     app.post(
@@ -64,7 +90,7 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
       async (request) => {
         const body = request.body as { address?: string; number?: string };
         const value = kind === 'email' ? body.address! : body.number!;
-        await registration(request).startContact(currentUser(request).user, kind, value);
+        await registration(request).startContact(provenUser(request), kind, value);
         return { sent: true as const };
       },
     );
@@ -82,10 +108,12 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
         },
       },
       async (request) => {
-        await registration(request).confirmContact(
-          currentUser(request).user,
-          kind,
-          Secret.of(request.body.code),
+        await changeMethods(request, { kind, verb: 'registered' }, () =>
+          registration(request).confirmContact(
+            currentUser(request).user,
+            kind,
+            Secret.of(request.body.code),
+          ),
         );
         return { ok: true as const };
       },
@@ -104,7 +132,7 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => {
-      const started = await registration(request).startTotp(currentUser(request).user);
+      const started = await registration(request).startTotp(provenUser(request));
       return { otpauthUri: started.otpauthUri.reveal(), qrSvg: started.qrSvg };
     },
   );
@@ -122,9 +150,8 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => {
-      await registration(request).confirmTotp(
-        currentUser(request).user,
-        Secret.of(request.body.code),
+      await changeMethods(request, { kind: 'totp', verb: 'registered' }, () =>
+        registration(request).confirmTotp(currentUser(request).user, Secret.of(request.body.code)),
       );
       return { ok: true as const };
     },
@@ -161,12 +188,15 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => {
-      await registration(request).setSecurityQuestions(
-        currentUser(request).user,
-        request.body.answers.map(({ question, answer }) => ({
-          question,
-          answer: Secret.of(answer),
-        })),
+      const user = provenUser(request);
+      await changeMethods(request, { kind: 'security_questions', verb: 'registered' }, () =>
+        registration(request).setSecurityQuestions(
+          user,
+          request.body.answers.map(({ question, answer }) => ({
+            question,
+            answer: Secret.of(answer),
+          })),
+        ),
       );
       return { ok: true as const };
     },
@@ -184,7 +214,10 @@ export function meMethodRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => {
-      await registration(request).remove(currentUser(request).user, request.params.kind);
+      const user = provenUser(request);
+      await changeMethods(request, { kind: request.params.kind, verb: 'removed' }, () =>
+        registration(request).remove(user, request.params.kind),
+      );
       return { ok: true as const };
     },
   );
