@@ -7,3 +7,4 @@ export * from './samba-tool.js';
 export * from './bulk-users.js';
 export { labUp, labDown, labReset, labStatus } from './lab.js';
 export * from './openldap/index.js';
+export { grantDeletedObjectsRead } from './deleted-objects-acl.js';

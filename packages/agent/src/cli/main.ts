@@ -3,12 +3,20 @@ import { ConfigError } from '@ferry/config';
 import { AgentNotRunningError } from '../control/control-client.js';
 import { EnrollmentError } from '../state/enroll.js';
 import type { AgentCommand } from './command.js';
+import { delegateCommand } from './delegate-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { enrollCommand } from './enroll-command.js';
 import { runCommand } from './run-command.js';
 import { syncCommand } from './sync-command.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly AgentCommand[] = [enrollCommand, runCommand, syncCommand];
+const commands: readonly AgentCommand[] = [
+  enrollCommand,
+  runCommand,
+  doctorCommand,
+  delegateCommand,
+  syncCommand,
+];
 
 const usage = [
   'usage: ferry-agent <command> [options]   (ferry-agent <command> --help for its options)',
