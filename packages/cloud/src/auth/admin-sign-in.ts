@@ -1,4 +1,5 @@
 import type { Secret } from '@ferry/protocol';
+import { unknownNameForAudit } from '../audit/typed-name.js';
 import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
 import { rolesOf } from '../directory/roles.js';
 import { findUserByUpn } from '../directory/users.js';
@@ -35,7 +36,11 @@ export async function signInAdmin(
   const fail = async (reason: string, locked?: FerryError) => {
     await audit.record({
       tenantId: request.tenantId,
-      actor: { type: 'anonymous', id: user?.id ?? null, name: request.username },
+      actor: {
+        type: 'anonymous',
+        id: user?.id ?? null,
+        name: user ? request.username : unknownNameForAudit(request.username),
+      },
       action: 'admin.sign_in',
       target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,
       result: locked?.code ?? 'sign_in_failed',

@@ -1,4 +1,5 @@
 import type { Outcome, Secret } from '@ferry/protocol';
+import { unknownNameForAudit } from '../audit/typed-name.js';
 import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
 import { findUserByUpn } from '../directory/users.js';
 import { outcomeError } from '../relay/outcome-error.js';
@@ -38,7 +39,7 @@ export async function signInUser(
       tenantId: request.tenantId,
       actor: user
         ? { type: 'user', id: user.id, name: user.upn }
-        : { type: 'anonymous', name: request.userPrincipalName },
+        : { type: 'anonymous', name: unknownNameForAudit(request.userPrincipalName) },
       action: 'me.sign_in',
       target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,
       result,

@@ -1,5 +1,6 @@
 import { Secret, type Outcome } from '@ferry/protocol';
 import { z } from 'zod';
+import { unknownNameForAudit } from '../../audit/typed-name.js';
 import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
 import { findUserByUpn } from '../../directory/users.js';
 import { changeOwnPassword } from '../../me/change-own-password.js';
@@ -53,7 +54,7 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
         actor: {
           type: user ? 'user' : 'anonymous',
           id: user?.id ?? null,
-          name: request.body.userPrincipalName,
+          name: user ? user.upn : unknownNameForAudit(request.body.userPrincipalName),
         },
         action: 'self_service.password_change',
         target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../audit/audit-log.js';
+import { unknownNameForAudit } from '../../audit/typed-name.js';
 import type { AttemptSource } from '../../auth/guess-guard.js';
 import type { UserRow } from '../../store/tables.js';
 import type { ApplicationRow } from '../applications.js';
@@ -31,7 +32,10 @@ export async function recordSignInEvent(
     tenantId,
     actor: user
       ? { type: 'user', id: user.id, name: user.upn }
-      : { type: 'anonymous', name: event.anonymousName ?? null },
+      : {
+          type: 'anonymous',
+          name: event.anonymousName === undefined ? null : unknownNameForAudit(event.anonymousName),
+        },
     action: event.action,
     target: {
       type: 'application',
