@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { AGENT_VERSION } from '../version.js';
 import { saveEnrollment, type AgentIdentity, type StatePaths } from './agent-state.js';
+import { cloudEndpoint } from '../transport/gateway-url.js';
 
 const enrollResponseSchema = z.object({
   agentId: z.string().min(1),
@@ -37,9 +38,10 @@ export async function enroll(options: {
   readonly name: string;
   readonly paths: StatePaths;
 }): Promise<AgentIdentity> {
+  // Checked before any key is made: the token and the pinned key never travel in clear.
+  const url = cloudEndpoint(options.cloudUrl, '/api/v1/agents/enroll');
   const encryption = await generateEncryptionKeyPair();
   const signing = await generateSigningKeyPair();
-  const url = new URL('/api/v1/agents/enroll', options.cloudUrl);
   let response: Response;
   try {
     response = await fetch(url, {
