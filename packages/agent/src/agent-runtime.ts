@@ -3,6 +3,8 @@ import type { AgentStatus } from '@ferry/protocol';
 import type { Logger } from 'pino';
 import { directoryConfigOf, syncFilterOf, type AgentConfig } from './config/agent-config.js';
 import { AdConnector } from './directory/ad/ad-connector.js';
+import { createDirectoryConnector } from './directory/create-connector.js';
+import type { OpenLdapConnector } from './directory/openldap/openldap-connector.js';
 import { systemClock, type Clock } from './directory/dc-endpoints.js';
 import { loadEnrollment, statePaths } from './state/agent-state.js';
 import { OperationJournal } from './state/operation-journal.js';
@@ -14,7 +16,7 @@ import { ControlServer } from './control/control-server.js';
 
 export interface AgentRuntime {
   readonly channel: AgentChannel;
-  readonly connector: AdConnector;
+  readonly connector: AdConnector | OpenLdapConnector;
   readonly agentId: string;
   stop(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export async function startAgent(
   const paths = statePaths(config.stateDir);
   const { identity, keys } = await loadEnrollment(paths);
   const clock = options.clock ?? systemClock;
-  const connector = new AdConnector(directoryConfigOf(config), clock);
+  const connector = createDirectoryConnector(directoryConfigOf(config), clock);
   const journal = new OperationJournal(paths.journal);
   // The executor asks the channel for claims and the channel feeds the executor.
   const link: { channel?: AgentChannel } = {};
@@ -46,7 +48,8 @@ export async function startAgent(
     try {
       const dse = await connector.rootDse();
       const policy = await connector.domainPolicy();
-      const fineGrainedPolicies = await connector.countFineGrainedPolicies();
+      const fineGrainedPolicies =
+        connector instanceof AdConnector ? await connector.countFineGrainedPolicies() : undefined;
       return {
         directoryReachable: true,
         passwordWritebackEnabled: config.passwordWriteback,
@@ -73,23 +76,27 @@ export async function startAgent(
   });
   link.channel = channel;
   channel.start();
-  const sync = config.sync
-    ? new SyncCoordinator(
-        new SyncReader(
-          connector,
-          {
-            includeOus: config.syncIncludeOus,
-            excludeOus: config.syncExcludeOus,
-            batchSize: config.syncBatchSize,
-            ...syncFilterOption(config),
-          },
-          { directory: directoryConfigOf(config) },
-        ),
-        channel,
-        log,
-        5_000,
-      )
-    : undefined;
+  if (config.sync && !(connector instanceof AdConnector)) {
+    log.error('sync from OpenLDAP is not available yet: set FERRY_AGENT_SYNC=false');
+  }
+  const sync =
+    config.sync && connector instanceof AdConnector
+      ? new SyncCoordinator(
+          new SyncReader(
+            connector,
+            {
+              includeOus: config.syncIncludeOus,
+              excludeOus: config.syncExcludeOus,
+              batchSize: config.syncBatchSize,
+              ...syncFilterOption(config),
+            },
+            { directory: directoryConfigOf(config) },
+          ),
+          channel,
+          log,
+          5_000,
+        )
+      : undefined;
   sync?.start();
   const control = new ControlServer({
     socketPath: paths.controlSocket,

@@ -20,6 +20,16 @@ export const agentConfigSchema = z
       'The agent\'s "password writeback" switch: writes only happen when this AND the tenant setting are on.',
       { env: 'FERRY_AGENT_PASSWORD_WRITEBACK' },
     ),
+    directory: key(
+      z.enum(['ad', 'openldap']).default('ad'),
+      'The directory: Active Directory (or Samba AD), or OpenLDAP slapd with the ppolicy overlay.',
+      { env: 'FERRY_AGENT_DIRECTORY' },
+    ),
+    ppolicyDefaultDn: key(
+      z.string().min(3).optional(),
+      'OpenLDAP: the default ppolicy entry (olcPPolicyDefault); else cn=default,ou=policies,<base DN>.',
+      { env: 'FERRY_AGENT_PPOLICY_DEFAULT_DN' },
+    ),
     ldapUrls: key(
       z
         .array(z.url({ protocol: /^ldaps$/, error: 'must be an ldaps:// URL' }))
@@ -132,6 +142,8 @@ export function syncFilterOf(config: AgentConfig): string | undefined {
 
 export function directoryConfigOf(config: AgentConfig): DirectoryConfig {
   return parseDirectoryConfig({
+    dialect: config.directory,
+    ...(config.ppolicyDefaultDn ? { ppolicyDefaultDn: config.ppolicyDefaultDn } : {}),
     urls: config.ldapUrls,
     ...(config.ldapCaFile ? { caFile: config.ldapCaFile } : {}),
     bindDn: config.bindDn,

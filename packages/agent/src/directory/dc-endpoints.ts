@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client } from 'ldapts';
+import { Client, type Control } from 'ldapts';
 import { isConnectionFailure } from './connection-errors.js';
 import type { DirectoryConfig } from './directory-config.js';
 
@@ -72,14 +72,18 @@ export class DcEndpoints {
   /**
    * Opens a connection bound as `dn`, failing over across DCs on connection failures. An
    * LDAP answer to the bind (bad credentials, locked account...) is thrown as is: another
-   * DC would say the same.
+   * DC would say the same. `controls` makes the bind's request controls, fresh per attempt.
    */
-  async connectBound(dn: string, password: string): Promise<{ client: Client; url: string }> {
+  async connectBound(
+    dn: string,
+    password: string,
+    controls?: () => Control[],
+  ): Promise<{ client: Client; url: string }> {
     const attempts: Array<{ url: string; reason: string }> = [];
     for (const url of this.candidates()) {
       const client = this.newClient(url);
       try {
-        await client.bind(dn, password);
+        await client.bind(dn, password, controls?.());
         this.markUp(url);
         return { client, url };
       } catch (error) {

@@ -7,6 +7,10 @@ import { z } from 'zod';
  * there is deliberately no "accept any certificate" switch).
  */
 export const directoryConfigSchema = z.object({
+  /** Which directory the agent talks to: Active Directory (and Samba AD) or OpenLDAP. */
+  dialect: z.enum(['ad', 'openldap']).default('ad'),
+  /** OpenLDAP: the ppolicy default policy entry (olcPPolicyDefault), which cn=config hides. */
+  ppolicyDefaultDn: z.string().min(3).optional(),
   urls: z
     .array(z.url({ protocol: /^ldaps$/, error: 'must be an ldaps:// URL' }))
     .min(1, 'at least one domain controller URL is needed'),

@@ -10,3 +10,5 @@ export * from './ad/ad-guid.js';
 export * from './ad/ad-time.js';
 export * from './ad/root-dse.js';
 export * from './ad/ad-password-policy.js';
+export * from './openldap/index.js';
+export * from './create-connector.js';

@@ -91,7 +91,7 @@ olcDbIndex: cn,uid,mail eq,sub
 olcDbIndex: entryUUID,entryCSN eq
 olcAccess: {0}to dn.subtree="${openLdapOus.staff}" attrs=userPassword by ${svc} manage by self write by anonymous auth by * none
 olcAccess: {1}to attrs=userPassword by self write by anonymous auth by * none
-olcAccess: {2}to dn.subtree="${openLdapOus.staff}" attrs=pwdReset,pwdAccountLockedTime,pwdFailureTime by ${svc} manage by self read by users read by * none
+olcAccess: {2}to dn.subtree="${openLdapOus.staff}" attrs=pwdReset,pwdAccountLockedTime,pwdFailureTime,pwdChangedTime by ${svc} manage by self read by users read by * none
 olcAccess: {3}to * by self read by users read by * none
 olcLimits: ${svc} size=unlimited
 olcLimits: dn.exact="${OPENLDAP_NO_RIGHTS_DN}" size.prtotal=unlimited
