@@ -1,4 +1,6 @@
 import type { OidcFigures } from './oidc/oidc-bench.js';
+import { renderScale } from './scale/scale-report.js';
+import type { DirectoryScaleFigures } from './scale/directory-scale-bench.js';
 import type { SyncFigures } from './sync-read-run.js';
 import type { SyncCloudFigures } from './sync/sync-cloud-bench.js';
 import type { WritebackFigures } from './writeback/writeback-bench.js';
@@ -10,6 +12,7 @@ export interface BenchResults {
   syncRead?: SyncFigures;
   sync?: SyncCloudFigures;
   oidc?: OidcFigures;
+  scale?: DirectoryScaleFigures;
 }
 
 const ratio = (ferry: number, raw: number): string =>
@@ -138,6 +141,7 @@ export function renderBenchmarks(results: BenchResults): string {
       `- Ferry at concurrency 8: **${ratio(oidc.token_ferry.c8_ops_per_s, oidc.token_raw.c8_ops_per_s)}** of the in-memory library; p50 ${oidc.token_ferry_c8.p50_ms} ms, p99 ${oidc.token_ferry_c8.p99_ms} ms.`,
     );
   }
+  if (results.scale) lines.push(...renderScale(results.scale, results.measuredAt));
   return lines.join('\n') + '\n';
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench [-- --json FILE] [--only writeback|sync|oidc] [--operations N]`: Ferry measured
+// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale] [--operations N] [--users N]`: Ferry measured
 // side by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md
 // (with --only, the sections measured replace theirs and the others stay).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labUp } from '@ferry/lab';
 import { benchOidc } from './oidc/oidc-bench.js';
+import { benchDirectoryScale } from './scale/directory-scale-bench.js';
 import { mergeSections, renderBenchmarks, type BenchResults } from './report.js';
 import { benchSyncRead } from './sync-read-run.js';
 import { benchSyncIntoCloud } from './sync/sync-cloud-bench.js';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     operations: { type: 'string', default: '200' },
+    users: { type: 'string', default: '1000000' },
   },
   strict: true,
 });
@@ -28,8 +30,13 @@ if (!Number.isInteger(operations) || operations < 10 || operations > 10_000) {
   console.error('bench: --operations needs a whole number from 10 to 10000');
   process.exit(2);
 }
-if (values.only && !['writeback', 'sync', 'oidc'].includes(values.only)) {
-  console.error('bench: --only takes writeback, sync or oidc');
+const users = Number(values.users);
+if (!Number.isInteger(users) || users < 1_000 || users > 10_000_000) {
+  console.error('bench: --users needs a whole number from 1000 to 10000000');
+  process.exit(2);
+}
+if (values.only && !['writeback', 'sync', 'oidc', 'scale'].includes(values.only)) {
+  console.error('bench: --only takes writeback, sync, oidc or scale');
   process.exit(2);
 }
 
@@ -47,6 +54,10 @@ if (!values.only || values.only === 'sync') {
 
 if (!values.only || values.only === 'oidc') {
   results.oidc = await benchOidc(lab, Math.min(operations, 200), log);
+}
+
+if (!values.only || values.only === 'scale') {
+  results.scale = await benchDirectoryScale(lab, users, operations, log);
 }
 
 const docs = path.join(root, 'docs/benchmarks.md');
@@ -84,5 +95,6 @@ function jsonShape(all: BenchResults) {
       : {}),
     ...(all.sync ? { sync: { ...all.sync, agent_read: all.syncRead } } : {}),
     ...(all.oidc ? { oidc: all.oidc } : {}),
+    ...(all.scale ? { scale: all.scale } : {}),
   };
 }

@@ -81,14 +81,30 @@ describe('sync watch: a change in AD reaches the sink without anyone asking (rea
     const { trigger, notification } = await deliver({
       notification: true,
       safetyPollMs: 3_600_000,
+      usnPollMs: 0,
     });
     assert.equal(trigger, 'notification');
     assert.deepEqual(notification, [true]);
   });
 
   test('polling delivers when notification is off', async () => {
-    const { trigger, notification } = await deliver({ notification: false, pollIntervalMs: 250 });
+    const { trigger, notification } = await deliver({
+      notification: false,
+      pollIntervalMs: 250,
+      usnPollMs: 0,
+    });
     assert.equal(trigger, 'poll');
+    assert.deepEqual(notification, []);
+  });
+
+  test("the USN probe (rootDSE highestCommittedUSN) wakes the reader on the DC's next commit", async () => {
+    // No notification and an hour between polls: only the probe can deliver in time.
+    const { trigger, notification } = await deliver({
+      notification: false,
+      pollIntervalMs: 3_600_000,
+      usnPollMs: 100,
+    });
+    assert.equal(trigger, 'usn');
     assert.deepEqual(notification, []);
   });
 });

@@ -42,6 +42,17 @@ for (const backend of backends) {
       assert.deepEqual(search.json.users[0].methods, ['email'], 'the list names the methods');
       const wildcard = await admin.get('/api/v1/users?search=%25');
       assert.deepEqual(wildcard.json.users, [], 'a % in the search is literal');
+      // The list reads the roles of a whole page at once: each must match the user's own read.
+      const everyone = (await admin.get('/api/v1/users?limit=500')).json.users as Array<{
+        id: string;
+        roles: string[];
+      }>;
+      assert.ok(everyone.some((user) => user.roles.includes('global_admin')));
+      assert.ok(everyone.some((user) => user.roles.length === 0));
+      for (const listed of everyone) {
+        const own = await admin.get(`/api/v1/users/${listed.id}`);
+        assert.deepEqual(listed.roles, own.json.roles, listed.id);
+      }
       const page1 = await admin.get('/api/v1/users?limit=2');
       assert.equal(page1.json.users.length, 2);
       assert.ok(page1.json.nextCursor);

@@ -58,3 +58,16 @@ export async function tombstonesReadable(client: Client, domainDn: string): Prom
     throw error;
   }
 }
+
+/** The DC's highestCommittedUSN alone: the USN probe's one small read between deltas. */
+export async function readHighestUsn(client: Client): Promise<bigint> {
+  const { searchEntries } = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['highestCommittedUSN'],
+  });
+  const value = searchEntries[0]?.['highestCommittedUSN'];
+  const usn = Array.isArray(value) ? value[0] : value;
+  if (usn === undefined) throw new Error('the rootDSE has no highestCommittedUSN');
+  return BigInt(String(usn));
+}

@@ -69,6 +69,12 @@ export const syncConfigSchema = z.object({
    * A quiet poll costs two small reads: nothing is searched when the DC's USN did not move.
    */
   safetyPollMs: z.number().int().min(1_000).max(86_400_000).default(2_000),
+  /**
+   * How often the rootDSE's highestCommittedUSN is read between deltas (0: never). A delta
+   * runs as soon as it moved, so a change reaches the cloud within about this long whatever
+   * the notifications do; a quiet probe is one base read of one attribute.
+   */
+  usnPollMs: z.union([z.literal(0), z.number().int().min(50).max(60_000)]).default(250),
 });
 
 export type SyncConfigInput = z.input<typeof syncConfigSchema>;

@@ -3,7 +3,7 @@ import type { SyncBatch, SyncCursor } from '@ferry/protocol';
 import type { Client } from 'ldapts';
 import type { AdConnector, DirectoryConfig } from '../directory/index.js';
 import { BatchWriter, type BatchSink, type RunIdentity } from './batch-writer.js';
-import { readDcMark, type DcMark } from './dc-mark.js';
+import { readDcMark, readHighestUsn, type DcMark } from './dc-mark.js';
 import { readDelta } from './delta-read.js';
 import { readFull } from './full-read.js';
 import type { ReadContext } from './read-context.js';
@@ -109,6 +109,8 @@ export class SyncReader {
         notificationAdvertised: () =>
           this.#connector.rootDse().then((dse) => dse.capabilities.notification),
         delta: (from) => this.delta(from, onBatch, options),
+        readUsn: () =>
+          this.#connector.withServiceConnection((client) => readHighestUsn(client), true),
       },
       cursor,
       signal,

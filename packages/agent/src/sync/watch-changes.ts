@@ -7,6 +7,7 @@ import {
 import { NotificationListener } from './notification-listener.js';
 import type { SyncConfig } from './sync-config.js';
 import type { SyncRunOptions, SyncRunResult } from './sync-run.js';
+import { runUsnProbe, type Sleep } from './usn-probe.js';
 import { Wakeup } from './wakeup.js';
 
 /** After the notification search broke, try to set it up again this often. */
@@ -14,7 +15,7 @@ const NOTIFICATION_RETRY_MS = 30_000;
 /** Longest wait between attempts while the directory cannot be reached. */
 const MAX_RETRY_MS = 60_000;
 
-export type WatchTrigger = 'start' | 'notification' | 'poll';
+export type WatchTrigger = 'start' | 'notification' | 'usn' | 'poll';
 
 export interface WatchOptions extends SyncRunOptions {
   /** Told after every run, with what woke it (for status reports and tests). */
@@ -31,12 +32,17 @@ export interface WatchDeps {
   readonly baseDn: () => Promise<string>;
   readonly notificationAdvertised: () => Promise<boolean>;
   readonly delta: (cursor: SyncCursor) => Promise<SyncRunResult>;
+  /** The DC's highestCommittedUSN now, for the probe between deltas (config.usnPollMs). */
+  readonly readUsn?: () => Promise<bigint>;
+  /** The probe's timer; tests inject one. */
+  readonly sleep?: Sleep;
 }
 
 /**
  * The near-real-time loop: a delta at once, then one after each (debounced) change
- * notification, or every poll interval when notification is off, not advertised, or broken;
- * with notification working, a delta still runs every `safetyPollMs`.
+ * notification, or as soon as the USN probe sees the DC's highestCommittedUSN pass the
+ * cursor, or every poll interval when notification is off, not advertised, or broken; with
+ * notification working, a delta still runs every `safetyPollMs`.
  */
 export async function watchChanges(
   deps: WatchDeps,
@@ -82,6 +88,26 @@ export async function watchChanges(
   let cursor = start;
   let trigger: WatchTrigger = 'start';
   let failures = 0;
+  let usnAhead = false;
+  const probeStop = new AbortController();
+  const stopProbe = (): void => probeStop.abort();
+  signal.addEventListener('abort', stopProbe, { once: true });
+  const probe =
+    deps.readUsn && config.usnPollMs > 0
+      ? runUsnProbe(
+          {
+            readUsn: deps.readUsn,
+            known: () => BigInt(cursor.usn),
+            onAhead: () => {
+              usnAhead = true;
+              wakeup.notify();
+            },
+            intervalMs: config.usnPollMs,
+            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+          },
+          probeStop.signal,
+        )
+      : undefined;
   try {
     for (;;) {
       // Listen before reading, so a change during the read is not missed.
@@ -104,9 +130,13 @@ export async function watchChanges(
       }
       const woke = await wakeup.wait(wait, signal);
       if (woke === 'aborted') return cursor;
-      trigger = woke === 'notified' ? 'notification' : 'poll';
+      trigger = woke !== 'notified' ? 'poll' : usnAhead ? 'usn' : 'notification';
+      usnAhead = false;
     }
   } finally {
+    probeStop.abort();
+    signal.removeEventListener('abort', stopProbe);
+    await probe;
     clearTimeout(debounce);
     await listener?.stop();
   }

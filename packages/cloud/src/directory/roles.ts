@@ -18,6 +18,25 @@ export async function rolesOf(
   return rows.map((row) => row.role);
 }
 
+/** The roles of a page of users in one query (a list must not ask once per user). */
+export async function rolesOfUsers(
+  db: Kysely<Database>,
+  tenantId: string,
+  userIds: readonly string[],
+): Promise<Map<string, AdminRole[]>> {
+  const roles = new Map<string, AdminRole[]>();
+  if (userIds.length === 0) return roles;
+  const rows = await db
+    .selectFrom('role_assignments')
+    .select(['user_id', 'role'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', 'in', userIds)
+    .orderBy('role')
+    .execute();
+  for (const row of rows) roles.set(row.user_id, [...(roles.get(row.user_id) ?? []), row.role]);
+  return roles;
+}
+
 /** Replaces the user's roles with `roles` (in one transaction). */
 export async function setRoles(
   db: Kysely<Database>,

@@ -51,12 +51,31 @@ export async function findUserByUpn(
     .executeTakeFirst();
 }
 
+export interface UserListOptions {
+  readonly search?: string | undefined;
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
 /** Users ordered by UPN; `after` is the last UPN of the previous page. */
 export async function listUsers(
   db: Kysely<Database>,
   tenantId: string,
-  options: { search?: string | undefined; after?: string | undefined; limit: number },
+  options: UserListOptions,
 ): Promise<{ users: UserRow[]; nextCursor: string | null }> {
+  const rows = await userListQuery(db, tenantId, options).execute();
+  const users = rows.slice(0, options.limit);
+  const last = users.at(-1);
+  return { users, nextCursor: rows.length > options.limit && last ? last.upn_lower : null };
+}
+
+/**
+ * The list query (one row more than a page, to know whether another follows). Paging is by
+ * keyset on (tenant_id, upn_lower), so a page deep in a million users costs what the first does.
+ * The search is a substring of the UPN or the display name; on PostgreSQL the trigram indexes
+ * of migration 0008 serve it (a query-plan test keeps them in use).
+ */
+export function userListQuery(db: Kysely<Database>, tenantId: string, options: UserListOptions) {
   let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
   if (options.search) {
     const pattern = `%${options.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -66,13 +85,7 @@ export async function listUsers(
     );
   }
   if (options.after) query = query.where('upn_lower', '>', options.after.toLowerCase());
-  const rows = await query
-    .orderBy('upn_lower')
-    .limit(options.limit + 1)
-    .execute();
-  const users = rows.slice(0, options.limit);
-  const last = users.at(-1);
-  return { users, nextCursor: rows.length > options.limit && last ? last.upn_lower : null };
+  return query.orderBy('upn_lower').limit(options.limit + 1);
 }
 
 export async function createCloudUser(

@@ -1,6 +1,6 @@
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
-import { rolesOf } from '../../directory/roles.js';
+import { rolesOf, rolesOfUsers } from '../../directory/roles.js';
 import { toUserView, type UserView } from '../../directory/user-view.js';
 import {
   createCloudUser,
@@ -56,29 +56,25 @@ export function usersRoutes(app: ZodApp, services: Services): void {
     async (request) => {
       const tenantId = request.admin!.tenantId;
       const page = await listUsers(services.db, tenantId, request.query);
-      // The kinds each user registered, for the whole page in one query.
+      // The roles and method kinds of the whole page, one query each.
+      const ids = page.users.map((user) => user.id);
+      const roles = await rolesOfUsers(services.db, tenantId, ids);
       const registered = new Map<string, MethodKind[]>();
-      if (page.users.length > 0) {
+      if (ids.length > 0) {
         const rows = await services.db
           .selectFrom('verification_methods')
           .select(['user_id', 'kind'])
           .where('tenant_id', '=', tenantId)
-          .where(
-            'user_id',
-            'in',
-            page.users.map((user) => user.id),
-          )
+          .where('user_id', 'in', ids)
           .orderBy('kind')
           .execute();
         for (const row of rows)
           registered.set(row.user_id, [...(registered.get(row.user_id) ?? []), row.kind]);
       }
-      const users = await Promise.all(
-        page.users.map(async (row) => ({
-          ...(await view(row)),
-          methods: registered.get(row.id) ?? [],
-        })),
-      );
+      const users = page.users.map((row) => ({
+        ...toUserView(row, roles.get(row.id) ?? []),
+        methods: registered.get(row.id) ?? [],
+      }));
       return { users, nextCursor: page.nextCursor };
     },
   );

@@ -7,6 +7,7 @@ import { portalMigration } from './0004-portal.js';
 import { userSessionsMigration } from './0005-user-sessions.js';
 import { oidcMigration } from './0006-oidc.js';
 import { softMatchGuardMigration } from './0007-soft-match-guard.js';
+import { userSearchMigration } from './0008-user-search.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -21,5 +22,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-user-sessions': userSessionsMigration(),
     '0006-oidc': oidcMigration(),
     '0007-soft-match-guard': softMatchGuardMigration(),
+    '0008-user-search': userSearchMigration(dialect),
   };
 }
