@@ -1,7 +1,8 @@
-import { labClient, replace, type LabState } from '@ferry/lab';
+import { labClient, type LabState } from '@ferry/lab';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
-import { summarize } from '../stats.js';
+import { measureChangeLatency, type ChangeLatencyFigures } from './change-latency.js';
 import { rawPagedRead } from './raw-paged-read.js';
+import { measureUsnProbe, type UsnProbeFigures } from './usn-probe-load.js';
 
 export interface SyncCloudFigures {
   readonly users: number;
@@ -10,17 +11,20 @@ export interface SyncCloudFigures {
   readonly delta_p50_ms: number;
   readonly delta_p95_ms: number;
   readonly delta_samples: number;
+  readonly delta_by_kind: ChangeLatencyFigures['byKind'];
+  readonly probe: UsnProbeFigures;
 }
 
 /**
  * Sync end to end: a full import of the Bulk OU (10,000 users) from AD into the cloud's store
  * through the agent and its WebSocket, next to the same paged ldapts read alone; then the
- * time from a change in AD to the changed user in the cloud API.
+ * time from changes of seven kinds in AD to the cloud API; and what the agent's USN probe
+ * costs the DC.
  */
 export async function benchSyncIntoCloud(
   lab: LabState,
   log: (line: string) => void,
-  samples = 10,
+  rounds = 5,
 ): Promise<SyncCloudFigures> {
   const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
@@ -29,6 +33,7 @@ export async function benchSyncIntoCloud(
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });
+  let figures: Omit<SyncCloudFigures, 'probe'>;
   try {
     await system.startNode();
     log('sync: full import of the Bulk OU into the cloud');
@@ -45,37 +50,26 @@ export async function benchSyncIntoCloud(
     // Changes are made as the domain admin, the way an AD admin would make them.
     const admin = labClient(lab.ldapsUrl, lab.caFile);
     await admin.bind(lab.admin.dn, lab.admin.password);
-    const latencies: number[] = [];
     const { json } = await system.api.get('/api/v1/users?limit=20');
     const targets = (
       json.users as Array<{ id: string; onPremises: { distinguishedName: string } | null }>
-    ).filter((user) => user.onPremises);
-    for (let index = 0; index < samples; index += 1) {
-      const target = targets[index % targets.length]!;
-      const name = `Latency ${Date.now()}-${index}`;
-      const changed = performance.now();
-      await admin.modify(target.onPremises!.distinguishedName, [replace('displayName', [name])]);
-      for (;;) {
-        const seen = await system.api.get(`/api/v1/users/${target.id}`);
-        if (seen.json.displayName === name) break;
-        if (performance.now() - changed > 30_000)
-          throw new Error('change did not reach the cloud in 30 s');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      latencies.push(performance.now() - changed);
-    }
+    )
+      .filter((user) => user.onPremises)
+      .map((user) => ({ id: user.id, dn: user.onPremises!.distinguishedName }));
+    const changes = await measureChangeLatency(lab, admin, system.api, targets, rounds);
     await admin.unbind();
-    const delta = summarize(latencies);
-    return {
+    figures = {
       users: finished.upserts,
       raw_users_per_s: Math.round(rawUsers / rawSeconds),
       ferry_users_per_s: Math.round(finished.upserts / ferrySeconds),
-      delta_p50_ms: Math.round(delta.p50_ms),
-      delta_p95_ms: Math.round(delta.p95_ms),
-      delta_samples: latencies.length,
+      delta_p50_ms: Math.round(changes.all.p50_ms),
+      delta_p95_ms: Math.round(changes.all.p95_ms),
+      delta_samples: changes.all.count,
+      delta_by_kind: changes.byKind,
     };
   } finally {
     await system.stop();
     await raw.unbind();
   }
+  return { ...figures, probe: await measureUsnProbe(lab, log) };
 }
