@@ -4,6 +4,7 @@ import pg from 'pg';
 import { hashPassword } from '../../packages/cloud/src/crypto/password-hash.js';
 import { ensureDefaultTenant } from '../../packages/cloud/src/directory/tenants.js';
 import { migrateToLatest, openStore } from '../../packages/cloud/src/store/connect.js';
+import { migrations } from '../../packages/cloud/src/store/migrations/registry.js';
 import { systemClock, systemRandom } from '../../packages/cloud/src/util/clock.js';
 import { insertBulkUsers } from '../../packages/cloud/test/helpers/bulk-users.js';
 
@@ -46,6 +47,15 @@ export async function seededDirectoryCopy(
     complete =
       (await client.query(`select to_regclass('ferry_bench_seed') as marker`)).rows[0].marker !==
       null;
+    // A seed made under another migration set (renumbered, or one added since) is remade.
+    if (complete) {
+      const applied = await client.query<{ name: string }>(
+        'select name from kysely_migration order by name',
+      );
+      complete =
+        applied.rows.map((row) => row.name).join() ===
+        Object.keys(migrations('postgres')).sort().join();
+    }
     await client.end();
   }
   let seededSeconds: number | null = null;
