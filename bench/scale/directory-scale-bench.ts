@@ -55,6 +55,7 @@ export async function benchDirectoryScale(
     lab,
     databaseUrl: copy.databaseUrl,
     rateLimitPerMinute: 1_000_000,
+    startTimeoutMs: 180_000,
   });
   let raw: Store | undefined;
   try {

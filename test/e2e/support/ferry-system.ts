@@ -34,6 +34,8 @@ export interface FerrySystemOptions {
   readonly rateLimitPerMinute?: number;
   /** Extra cloud settings (e.g. FERRY_SMTP_URL of a mail catcher, FERRY_SSPR_POW_BITS). */
   readonly cloudEnv?: NodeJS.ProcessEnv;
+  /** How long a cloud node may take to listen (a bench on a loaded machine gives more). */
+  readonly startTimeoutMs?: number;
 }
 
 /**
@@ -76,7 +78,10 @@ export class FerrySystem {
 
   async startNode(): Promise<CloudNode> {
     const process = this.#track(startProcess('packages/cloud/src/main.ts', [], this.cloudEnv()));
-    const [, url] = await process.waitFor(/ferry cloud listening on (http:\/\/\S+)/);
+    const [, url] = await process.waitFor(
+      /ferry cloud listening on (http:\/\/\S+)/,
+      this.options.startTimeoutMs,
+    );
     const api = new Api(url!);
     if (this.nodes.length === 0) await this.#bootstrapAdmin();
     await api.signIn(ADMIN_EMAIL, this.adminPassword);
