@@ -180,7 +180,7 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     await system.waitForAgentStatus(agent.agentId);
   });
 
-  test('an agent lost after announcing its write: the next attempt hears its stamp and writes nothing', async () => {
+  test('an agent lost after its write: the next attempt finds the operation in the write marker and writes nothing', async () => {
     const user = await syncedLabUser(lab, system);
     const password = 'Lost!Agent-7hQ2x';
     // The real agent sleeps while this session, with its keys, takes its place.
@@ -199,16 +199,21 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
         operationId,
         passwordLastSet: seen.user.passwordLastSetStamp,
       });
-      // The write lands; the agent is lost before it reports.
+      // The write lands, guarded as an agent guards it; the agent is lost before it reports.
       const written = await lab
         .connector()
-        .reset(byName(user.account), Secret.of(password), { initiator: 'admin' });
+        .reset(
+          byName(user.account),
+          Secret.of(password),
+          { initiator: 'admin' },
+          { operationId, notAfter: new Date(Date.now() + 30_000) },
+        );
       assert.equal(written.code, 'applied');
       const landed = await lab.connector().findUser(byName(user.account));
       assert.ok(landed.ok);
       session.close();
       agent.process.thaw();
-      // The real agent reconnects, takes the retry, sees the stamp moved and writes nothing.
+      // The real agent reconnects, takes the retry, finds the id in the marker, writes nothing.
       const answer = await pending;
       assert.equal(answer.status, 200, JSON.stringify(answer.json));
       const row = await system

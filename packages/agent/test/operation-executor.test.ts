@@ -213,11 +213,6 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
   test('a retry after another agent already wrote reports applied without writing twice', async () => {
     const user = await lab.newUser();
     const seenByFirstAgent = await stamp(user.sAMAccountName);
-    // The first agent's write landed, then it died before reporting.
-    await lab
-      .connector()
-      .reset(byName(user), Secret.of('First!Agent-Ab12'), { initiator: 'admin' });
-    const landed = await stamp(user.sAMAccountName);
     const { executor, claims } = setup();
     const op = await operation(
       'admin_reset',
@@ -225,11 +220,42 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
       { newPassword: 'First!Agent-Ab12' },
       {},
     );
+    // The first agent's write landed (carrying the operation in the marker), then it died
+    // before reporting.
+    await lab
+      .connector()
+      .reset(
+        byName(user),
+        Secret.of('First!Agent-Ab12'),
+        { initiator: 'admin' },
+        { operationId: op.id, notAfter: new Date(op.expiresAt) },
+      );
+    const landed = await stamp(user.sAMAccountName);
     assert.deepEqual(await executor.execute({ ...op, priorPasswordLastSet: seenByFirstAgent }), {
       code: 'applied',
     });
     assert.equal(await stamp(user.sAMAccountName), landed);
     assert.deepEqual(claims, [op.id], 'the retry claims before it answers');
+  });
+
+  test('a retry whose stamp moved for another reason still writes: the marker, not the stamp, decides', async () => {
+    const user = await lab.newUser();
+    const seen = await stamp(user.sAMAccountName);
+    // Someone else (not this operation) reset the password meanwhile.
+    await lab
+      .connector()
+      .reset(byName(user), Secret.of('Other!Write-Ab12'), { initiator: 'admin' });
+    const { executor } = setup();
+    const op = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Mine!Landed-Ab12',
+    });
+    assert.deepEqual(await executor.execute({ ...op, priorPasswordLastSet: seen }), {
+      code: 'applied',
+    });
+    assert.deepEqual(
+      await lab.connector().verifyCredentials(byName(user), Secret.of('Mine!Landed-Ab12')),
+      { code: 'applied' },
+    );
   });
 
   test('a retry when the first attempt did not land applies it', async () => {

@@ -12,7 +12,7 @@ import {
   type DomainPasswordSettings,
 } from './samba-tool.js';
 
-export const FIXTURES_VERSION = 3;
+export const FIXTURES_VERSION = 4;
 
 const USER_CLASS = 'bf967aba-0de6-11d0-a285-00aa003049e2';
 const RIGHT_RESET_PASSWORD = '00299570-246d-11d0-a768-00aa006e0529';
@@ -20,6 +20,8 @@ const RIGHT_CHANGE_PASSWORD = 'ab721a53-1e2f-11d0-9819-00aa0040529b';
 const RIGHT_UNEXPIRE_PASSWORD = 'ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501';
 const ATTR_LOCKOUT_TIME = '28630ebf-41d5-11d1-a9c1-0000f80367c1';
 const ATTR_PWD_LAST_SET = 'bf967a0a-0de6-11d0-a285-00aa003049e2';
+/** msDS-cloudExtensionAttribute20: the agent's default write marker (ADR 0010). */
+const ATTR_WRITE_MARKER = 'f5446328-8b6e-498d-95a8-211748d5acdc';
 
 const PSO_CONTAINER = `CN=Password Settings Container,CN=System,${LAB_BASE_DN}`;
 
@@ -178,6 +180,7 @@ export async function applyFixtures(
     `(OA;CIIO;CR;${RIGHT_CHANGE_PASSWORD};${USER_CLASS};${serviceSid})`,
     `(OA;CIIO;WP;${ATTR_LOCKOUT_TIME};${USER_CLASS};${serviceSid})`,
     `(OA;CIIO;WP;${ATTR_PWD_LAST_SET};${USER_CLASS};${serviceSid})`,
+    `(OA;CIIO;WP;${ATTR_WRITE_MARKER};${USER_CLASS};${serviceSid})`,
   ]) {
     await addAce(paths, staff, ace);
   }

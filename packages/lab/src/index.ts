@@ -8,3 +8,4 @@ export * from './bulk-users.js';
 export { labUp, labDown, labReset, labStatus } from './lab.js';
 export * from './openldap/index.js';
 export { grantDeletedObjectsRead } from './deleted-objects-acl.js';
+export * from './password-writes.js';

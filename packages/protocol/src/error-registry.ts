@@ -158,6 +158,14 @@ const outcomeEntries = {
     operatorHint:
       'No agent of the tenant is online (or none answered in time); check the agents list.',
   },
+  outcome_unknown: {
+    kind: 'outcome',
+    httpStatus: 503,
+    message:
+      'We could not confirm whether your password was changed: it may have been applied. Try signing in with the new password before trying again.',
+    operatorHint:
+      "A write was sent (or an agent holding it was lost) and its result never came back. It was written at most once (ADR 0010); the user's write marker tells whether the operation id landed.",
+  },
   operation_rejected: {
     kind: 'outcome',
     httpStatus: 502,

@@ -52,6 +52,11 @@ export const outcomeSchema = z.discriminatedUnion('code', [
   }),
   z.object({ code: z.literal('unlock_disabled'), detail }),
   z.object({ code: z.literal('agent_unavailable'), detail }),
+  /**
+   * The write may have reached the directory and nobody can tell whether it landed (a
+   * connection broke after it was sent, or the agent holding it was lost): never a guess.
+   */
+  z.object({ code: z.literal('outcome_unknown'), detail }),
   z.object({ code: z.literal('operation_rejected'), detail }),
 ]);
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { key, loadConfig, type Env } from '@ferry/config';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
+import { ATTRIBUTE_NAME, DEFAULT_WRITE_MARKER_ATTRIBUTE } from '../directory/ad/write-marker.js';
 import { parseDirectoryConfig, type DirectoryConfig } from '../directory/directory-config.js';
 
 /**
@@ -61,6 +62,14 @@ export const agentConfigSchema = z
       z.number().int().min(100).max(300_000).default(15_000),
       'Timeout of one LDAP operation.',
       { env: 'FERRY_AGENT_LDAP_TIMEOUT_MS' },
+    ),
+    writebackMarker: key(
+      z
+        .string()
+        .regex(ATTRIBUTE_NAME, 'must be an LDAP attribute name')
+        .default(DEFAULT_WRITE_MARKER_ATTRIBUTE),
+      'Single-valued user attribute, free for Ferry, that every password write updates in the same modify so that an operation is written at most once (ADR 0010); the service account needs write on it.',
+      { env: 'FERRY_AGENT_WRITEBACK_MARKER' },
     ),
     sync: key(
       z.boolean().default(true),
@@ -151,5 +160,6 @@ export function directoryConfigOf(config: AgentConfig): DirectoryConfig {
     baseDn: config.baseDn,
     poolSize: config.ldapPoolSize,
     operationTimeoutMs: config.ldapTimeoutMs,
+    writeMarkerAttribute: config.writebackMarker,
   });
 }

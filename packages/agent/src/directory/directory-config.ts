@@ -1,5 +1,6 @@
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
+import { ATTRIBUTE_NAME, DEFAULT_WRITE_MARKER_ATTRIBUTE } from './ad/write-marker.js';
 
 /**
  * How the agent reaches its directory. Only LDAPS: AD refuses password writes on an
@@ -25,6 +26,11 @@ export const directoryConfigSchema = z.object({
   idleTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
   /** How long a DC that failed to connect is skipped before it is tried again. */
   dcRetryAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
+  /** The user attribute every password write swaps as its precondition (ADR 0010). */
+  writeMarkerAttribute: z
+    .string()
+    .regex(ATTRIBUTE_NAME, 'must be an LDAP attribute name')
+    .default(DEFAULT_WRITE_MARKER_ATTRIBUTE),
 });
 
 export type DirectoryConfigInput = z.input<typeof directoryConfigSchema>;

@@ -1,6 +1,9 @@
 import type { DirectoryPolicy, Outcome, Secret } from '@ferry/protocol';
 import type { DirectoryAccount, DirectoryUser, UserReference } from './ad/ad-user.js';
+import type { WriteGuard } from './ad/guarded-write.js';
 import type { RootDse } from './ad/root-dse.js';
+
+export type { WriteGuard };
 
 export type { UserReference, DirectoryAccount, DirectoryUser };
 
@@ -51,17 +54,23 @@ export interface DirectoryConnector {
   readonly findUser: (reference: UserReference) => Promise<UserLookup>;
   /** The account for a write, with its policy read on demand. */
   readonly resolveUser: (reference: UserReference) => Promise<AccountLookup>;
+  /**
+   * The writes. With a guard (every relayed operation has one) the write lands at most once
+   * for that operation, whoever retries it (ADR 0010).
+   */
   readonly reset: (
     target: UserTarget,
     newPassword: Secret,
     options: ResetOptions,
+    guard?: WriteGuard,
   ) => Promise<Outcome>;
   readonly change: (
     target: UserTarget,
     currentPassword: Secret,
     newPassword: Secret,
+    guard?: WriteGuard,
   ) => Promise<Outcome>;
-  readonly unlock: (target: UserTarget) => Promise<Outcome>;
+  readonly unlock: (target: UserTarget, guard?: WriteGuard) => Promise<Outcome>;
   readonly forceChangeAtNextLogon: (reference: UserReference) => Promise<Outcome>;
   readonly unexpire: (reference: UserReference) => Promise<Outcome>;
   readonly verifyCredentials: (reference: UserReference, password: Secret) => Promise<Outcome>;

@@ -12,3 +12,5 @@ export * from './ad/root-dse.js';
 export * from './ad/ad-password-policy.js';
 export * from './openldap/index.js';
 export * from './create-connector.js';
+export * from './ad/write-marker.js';
+export * from './ad/guarded-write.js';

@@ -46,10 +46,11 @@ export type ExecutionResult = Outcome | undefined;
 const WRITES = new Set(['sspr_reset', 'admin_reset', 'change', 'unlock']);
 
 /**
- * Applies one verified operation exactly once: a replay gets the journaled outcome, an
+ * Applies one verified operation at most once: a replay gets the journaled outcome, an
  * expired operation is never applied, secrets must belong to the operation, the cloud must
- * grant the claim before the directory write and hear the user's pwdLastSet as it was, and a
- * retry after another agent's attempt first checks whether that attempt already landed.
+ * grant the claim before the directory write and hear the user's pwdLastSet as it was, and
+ * the write is conditional on the user's write marker, which records the operations that
+ * landed (ADR 0010): a retry of one that landed answers `applied` and writes nothing.
  */
 export class OperationExecutor {
   readonly #deps: ExecutorDependencies;
@@ -86,6 +87,10 @@ export class OperationExecutor {
     const known = journal.state(operation.id);
     if (known.phase === 'done') return known.outcome;
     if (clock.now() >= new Date(operation.expiresAt)) {
+      // This agent died mid-write: that write may have landed, so "nothing changed" would lie.
+      if (known.phase === 'claimed') {
+        return { code: 'outcome_unknown', detail: 'expired after an interrupted write here' };
+      }
       return { code: 'expired', detail: 'the operation expired before the agent could apply it' };
     }
     const isWrite = WRITES.has(operation.kind);
@@ -112,19 +117,12 @@ export class OperationExecutor {
     // The grant and the stamp must have gone over one connection, still open: once it drops,
     // the cloud may give the operation to another agent, which would not know of this write.
     if (grantedOn === undefined || grantedOn !== announcedOn) return undefined;
-    if (
-      operation.priorPasswordLastSet !== undefined &&
-      operation.kind !== 'unlock' &&
-      stamp !== operation.priorPasswordLastSet
-    ) {
-      // An earlier attempt by another agent wrote the password before it went away.
-      const outcome: Outcome = { code: 'applied' };
-      journal.done(operation.id, outcome, clock.now());
-      return outcome;
-    }
+    // Whether an earlier attempt (another agent's, or this one's before a crash) landed is
+    // told by the user's write marker, not guessed from the stamp: the write itself is
+    // conditional on the marker this lookup read, so it cannot land twice (ADR 0010).
     if (!this.#deps.isConnected(grantedOn)) return undefined;
     journal.claimed(operation.id, clock.now());
-    const outcome = await this.#apply(operation, secrets, found);
+    const outcome = await this.#apply(operation, secrets, found, known.phase === 'claimed');
     journal.done(operation.id, outcome, clock.now());
     return outcome;
   }
@@ -156,9 +154,17 @@ export class OperationExecutor {
     operation: OperationRequest,
     secrets: OperationSecrets,
     target: UserTarget,
+    interruptedHere = false,
   ): Promise<Outcome> {
     const { connector } = this.#deps;
     const { options } = operation;
+    const guard = {
+      operationId: operation.id,
+      notAfter: new Date(operation.expiresAt),
+      // The cloud keeps the stamp of an agent lost after announcing its write; this agent's
+      // journal says when it itself died mid-write.
+      afterLostAttempt: operation.priorPasswordLastSet !== undefined || interruptedHere,
+    };
     const need = (secret: Secret | undefined, name: string): Secret => {
       if (!secret) throw new EnvelopeError(`${name} missing from the operation`);
       return secret;
@@ -166,24 +172,35 @@ export class OperationExecutor {
     try {
       switch (operation.kind) {
         case 'sspr_reset':
-          return await connector.reset(target, need(secrets.newPassword, 'new password'), {
-            initiator: 'user',
-            unlock: options.unlock ?? true,
-          });
+          return await connector.reset(
+            target,
+            need(secrets.newPassword, 'new password'),
+            {
+              initiator: 'user',
+              unlock: options.unlock ?? true,
+            },
+            guard,
+          );
         case 'admin_reset':
-          return await connector.reset(target, need(secrets.newPassword, 'new password'), {
-            initiator: 'admin',
-            unlock: options.unlock ?? true,
-            mustChangeAtNextLogon: options.mustChangeAtNextLogon ?? false,
-          });
+          return await connector.reset(
+            target,
+            need(secrets.newPassword, 'new password'),
+            {
+              initiator: 'admin',
+              unlock: options.unlock ?? true,
+              mustChangeAtNextLogon: options.mustChangeAtNextLogon ?? false,
+            },
+            guard,
+          );
         case 'change':
           return await connector.change(
             target,
             need(secrets.currentPassword, 'current password'),
             need(secrets.newPassword, 'new password'),
+            guard,
           );
         case 'unlock':
-          return await connector.unlock(target);
+          return await connector.unlock(target, guard);
         case 'verify_credentials':
           return await connector.verifyCredentials(
             operation.target,

@@ -159,8 +159,8 @@ export async function attemptTrace(
 
 /**
  * Ends an operation at its expiry. Never applied now: claims are refused after expiry. If an
- * agent had claimed it, the outcome is unknown and the user is told so rather than told
- * "nothing changed".
+ * agent was ever granted it (even one lost since, its operation put back), a write may have
+ * landed: the outcome is unknown and the user is told so rather than told "nothing changed".
  */
 export async function expireOperation(
   db: Kysely<Database>,
@@ -172,10 +172,22 @@ export async function expireOperation(
     .set({ state: 'expired', outcome_code: 'expired', completed_at: now.toISOString() })
     .where('id', '=', operationId)
     .where('state', 'in', ['pending', 'held'])
+    .where('attempts', '=', 0)
     .executeTakeFirst();
   if (Number(expired.numUpdatedRows) === 1) {
-    return { code: 'expired', detail: 'no agent completed the operation before it expired' };
+    return { code: 'expired', detail: 'no agent took the operation before it expired' };
   }
+  const unknown: Outcome = {
+    code: 'outcome_unknown',
+    detail: 'an agent took the operation and did not report; it may have been applied',
+  };
+  const abandoned = await db
+    .updateTable('operations')
+    .set({ state: 'expired', outcome_code: unknown.code, completed_at: now.toISOString() })
+    .where('id', '=', operationId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(abandoned.numUpdatedRows) === 1) return unknown;
   const row = await db
     .selectFrom('operations')
     .select(['state', 'outcome_json'])
@@ -184,10 +196,7 @@ export async function expireOperation(
   // Done by an agent, or cancelled by the cloud's own check: either has its outcome.
   if ((row?.state === 'done' || row?.state === 'cancelled') && row.outcome_json)
     return JSON.parse(row.outcome_json) as Outcome;
-  return {
-    code: 'agent_unavailable',
-    detail: 'an agent took the operation and did not report; it may have been applied',
-  };
+  return unknown;
 }
 
 /** Ends a hold: `pending` when the check passed, else `cancelled` with its refusal. */

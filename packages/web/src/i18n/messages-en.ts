@@ -83,6 +83,8 @@ export const messagesEn = {
   'outcome.account_disabled': 'Your account is disabled. Contact your helpdesk to enable it.',
   'outcome.protected_account':
     'Your account is protected: its password cannot be reset here. Contact your helpdesk.',
+  'outcome.outcome_unknown':
+    'We could not confirm whether your password was changed: it may have been applied. Try signing in with the new password before trying again.',
   'outcome.agent_unavailable':
     'Your organisation’s directory cannot be reached right now (no connection to the on-premises service). Nothing was changed. Try again later.',
   'outcome.directory_unavailable':

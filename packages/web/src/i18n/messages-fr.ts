@@ -89,6 +89,8 @@ export const messagesFr: Messages = {
   'outcome.account_disabled': 'Votre compte est désactivé. Contactez le support pour le réactiver.',
   'outcome.protected_account':
     'Votre compte est protégé : son mot de passe ne peut pas être réinitialisé ici. Contactez le support.',
+  'outcome.outcome_unknown':
+    'Nous n’avons pas pu confirmer le changement de votre mot de passe : il a peut-être été appliqué. Essayez de vous connecter avec le nouveau mot de passe avant de réessayer.',
   'outcome.agent_unavailable':
     'L’annuaire de votre organisation est injoignable pour le moment (aucune connexion au service local). Rien n’a été modifié. Réessayez plus tard.',
   'outcome.directory_unavailable':

@@ -31,7 +31,9 @@ import {
   type LookupResult,
   type UserReference,
 } from './ad-user.js';
+import { guardedWrite, type WriteGuard } from './guarded-write.js';
 import { PolicyHintsControl } from './policy-hints-control.js';
+import { carriesOperation, readMarker } from './write-marker.js';
 import { readRootDse, CONTROL_OIDS, type RootDse } from './root-dse.js';
 
 const POLICY_CACHE_MS = 30_000;
@@ -85,7 +87,10 @@ export class AdConnector implements DirectoryConnector {
   }
 
   async resolveUser(reference: UserReference): Promise<AccountLookup> {
-    const found = await this.#lookup(reference, lookupAccount);
+    const attribute = this.#config.writeMarkerAttribute;
+    const found = await this.#lookup(reference, (client, baseDn, wanted) =>
+      lookupAccount(client, baseDn, wanted, attribute),
+    );
     if (!found.ok) return found;
     let policy: Promise<DirectoryPolicy> | undefined;
     return {
@@ -141,7 +146,12 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  async reset(target: UserTarget, newPassword: Secret, options: ResetOptions): Promise<Outcome> {
+  async reset(
+    target: UserTarget,
+    newPassword: Secret,
+    options: ResetOptions,
+    guard?: WriteGuard,
+  ): Promise<Outcome> {
     const resolved = await this.#resolve(target);
     if (!resolved.ok) return resolved.outcome;
     const { user } = resolved;
@@ -179,6 +189,10 @@ export class AdConnector implements DirectoryConnector {
     const changes = [replace('unicodePwd', unicodePwd(newPassword))];
     if (options.unlock ?? true) changes.push(replace('lockoutTime', '0'));
     if (options.mustChangeAtNextLogon) changes.push(replace('pwdLastSet', '0'));
+    if (guard) {
+      const context = { operation: 'reset' as const, boundAs: 'service' as const, newPassword };
+      return this.#guardedWrite(resolved, guard, changes, context, controls);
+    }
     try {
       await this.#pool.run((client) => client.modify(user.dn, changes, controls), false);
       return { code: 'applied' };
@@ -191,7 +205,12 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  async change(target: UserTarget, currentPassword: Secret, newPassword: Secret): Promise<Outcome> {
+  async change(
+    target: UserTarget,
+    currentPassword: Secret,
+    newPassword: Secret,
+    guard?: WriteGuard,
+  ): Promise<Outcome> {
     if (currentPassword.length === 0) return { code: 'wrong_current_password' };
     const resolved = await this.#resolve(target);
     if (!resolved.ok) return resolved.outcome;
@@ -212,16 +231,28 @@ export class AdConnector implements DirectoryConnector {
       session = await this.#endpoints.connectBound(user.dn, currentPassword.reveal());
     } catch (error) {
       const outcome = await this.#translateWrite(error, resolved, { ...context, boundAs: 'user' });
+      // A retry from a lookup made before this operation's change landed: the old password
+      // no longer binds, and the marker says why.
+      if (guard && (await this.#markerCarries(user.dn, guard))) return { code: 'applied' };
       if (outcome.code !== 'must_change_password' && outcome.code !== 'password_expired')
         return outcome;
       // AD lets no one bind with an expired or must-change password, yet such a user must be
       // able to change it: the service account sends the change; the old value still proves it.
+      if (guard) {
+        return this.#guardedWrite(resolved, guard, changes, { ...context, boundAs: 'service' });
+      }
       try {
         await this.#pool.run((client) => client.modify(user.dn, changes), false);
         return { code: 'applied' };
       } catch (serviceError) {
         return this.#translateWrite(serviceError, resolved, { ...context, boundAs: 'service' });
       }
+    }
+    if (guard) {
+      // The bind proved the old password; the write itself goes through the service account
+      // (the change right), so it can carry the write marker the user may not write.
+      await session.client.unbind().catch(() => undefined);
+      return this.#guardedWrite(resolved, guard, changes, { ...context, boundAs: 'service' });
     }
     try {
       await session.client.modify(user.dn, changes);
@@ -233,8 +264,15 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  unlock(target: UserTarget): Promise<Outcome> {
-    return this.#writeAttribute(target, 'unlock', 'lockoutTime', '0');
+  async unlock(target: UserTarget, guard?: WriteGuard): Promise<Outcome> {
+    if (!guard) return this.#writeAttribute(target, 'unlock', 'lockoutTime', '0');
+    const resolved = await this.#resolve(target);
+    if (!resolved.ok) return resolved.outcome;
+    if (resolved.user.protected) return { code: 'protected_account' };
+    return this.#guardedWrite(resolved, guard, [replace('lockoutTime', '0')], {
+      operation: 'unlock',
+      boundAs: 'service',
+    });
   }
 
   forceChangeAtNextLogon(reference: UserReference): Promise<Outcome> {
@@ -301,6 +339,54 @@ export class AdConnector implements DirectoryConnector {
     } catch (error) {
       return this.#translate(error, { operation, boundAs: 'service', user: found.user });
     }
+  }
+
+  /** A write that lands at most once for its operation (ADR 0010, `guarded-write.ts`). */
+  async #guardedWrite(
+    target: ResolvedUser,
+    guard: WriteGuard,
+    changes: readonly Change[],
+    context: Omit<TranslationContext, 'now' | 'user' | 'policy'>,
+    controls: readonly PolicyHintsControl[] = [],
+  ): Promise<Outcome> {
+    const { dn, writeMarker } = target.user;
+    const attribute = this.#config.writeMarkerAttribute;
+    const result = await guardedWrite(
+      {
+        attribute,
+        clock: this.#clock,
+        send: (all, sending) =>
+          this.#pool.run(async (client) => {
+            sending();
+            await client.modify(dn, all, [...controls]);
+          }, false),
+        readMarker: () => this.#pool.run((client) => readMarker(client, dn, attribute), true),
+      },
+      guard,
+      writeMarker,
+      changes,
+    );
+    switch (result.kind) {
+      case 'applied':
+        return { code: 'applied' };
+      case 'expired':
+        return { code: 'expired', detail: 'the operation expired before its write was sent' };
+      case 'unknown':
+        return {
+          code: 'outcome_unknown',
+          detail: 'the connection to the domain controller broke after the write was sent',
+        };
+      case 'refused':
+        return this.#translateWrite(result.error, target, context);
+    }
+  }
+
+  async #markerCarries(dn: string, guard: WriteGuard): Promise<boolean> {
+    const attribute = this.#config.writeMarkerAttribute;
+    const marker = await this.#pool
+      .run((client) => readMarker(client, dn, attribute), true)
+      .catch(() => undefined);
+    return carriesOperation(marker, guard.operationId);
   }
 
   async #resolve(target: UserTarget): Promise<AccountLookup> {

@@ -9,6 +9,7 @@ import {
 } from 'ldapts';
 import { guidBytesToString, guidStringToBytes, isGuid } from './ad-guid.js';
 import { filetimeToDate } from './ad-time.js';
+import { markerText } from './write-marker.js';
 
 export type { UserReference };
 
@@ -34,6 +35,8 @@ export interface DirectoryAccount {
   readonly accountExpires: Date | undefined;
   /** adminCount=1: a member (now or once) of a protected group. */
   readonly protected: boolean;
+  /** The write marker as read (ADR 0010); only a write's lookup asks for it. */
+  readonly writeMarker?: string | undefined;
 }
 
 /**
@@ -145,13 +148,20 @@ export function lookupUser(
   return lookupOne(client, baseDn, reference, userAttributes, toDirectoryUser);
 }
 
-/** The account as stored, for a write (the policy is read only if AD refuses). */
+/**
+ * The account as stored, for a write (the policy is read only if AD refuses), with the write
+ * marker the write will be conditional on.
+ */
 export function lookupAccount(
   client: Client,
   baseDn: string,
   reference: UserReference,
+  markerAttribute: string,
 ): Promise<LookupResult<DirectoryAccount>> {
-  return lookupOne(client, baseDn, reference, accountAttributes, toDirectoryAccount);
+  return lookupOne(client, baseDn, reference, [...accountAttributes, markerAttribute], (entry) => ({
+    ...toDirectoryAccount(entry),
+    writeMarker: markerText(entry[markerAttribute]),
+  }));
 }
 
 async function lookupOne<User>(
