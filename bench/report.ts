@@ -1,3 +1,4 @@
+import type { IdleMemoryFigures } from './memory/idle-memory-bench.js';
 import type { OidcFigures } from './oidc/oidc-bench.js';
 import { renderScale } from './scale/scale-report.js';
 import type { DirectoryScaleFigures } from './scale/directory-scale-bench.js';
@@ -13,6 +14,7 @@ export interface BenchResults {
   sync?: SyncCloudFigures;
   oidc?: OidcFigures;
   scale?: DirectoryScaleFigures;
+  idleMemory?: IdleMemoryFigures;
 }
 
 const ratio = (ferry: number, raw: number): string =>
@@ -157,6 +159,25 @@ export function renderBenchmarks(results: BenchResults): string {
     );
   }
   if (results.scale) lines.push(...renderScale(results.scale, results.measuredAt));
+  const memory = results.idleMemory;
+  if (memory) {
+    lines.push(
+      '',
+      '## Idle memory: compiled build and tsx',
+      '',
+      `Resident memory (the process and its children) of one cloud node (SQLite) and one enrolled`,
+      `agent connected to it and to the lab DC, after ${memory.idle_seconds} s idle. **tsx** runs the`,
+      '  TypeScript sources as `npm start` does (with its esbuild service process); **compiled** runs',
+      '  what `npm run build` emits with plain `node`, as the packages do. The raw baseline is a bare',
+      '  `node` process waiting on a timer. Other helpers load this machine; RSS varies with it.',
+      '',
+      '| | cloud MB | agent MB |',
+      '| --- | --- | --- |',
+      `| bare node | ${memory.raw_node_mb} | ${memory.raw_node_mb} |`,
+      `| tsx (sources) | ${memory.tsx.cloud_mb} | ${memory.tsx.agent_mb} |`,
+      `| compiled (plain node) | ${memory.compiled.cloud_mb} | ${memory.compiled.agent_mb} |`,
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale] [--operations N] [--users N]`: Ferry measured
+// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale|memory] [--operations N] [--users N]`: Ferry measured
 // side by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md
 // (with --only, the sections measured replace theirs and the others stay).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labUp } from '@ferry/lab';
+import { benchIdleMemory } from './memory/idle-memory-bench.js';
 import { benchOidc } from './oidc/oidc-bench.js';
 import { benchDirectoryScale } from './scale/directory-scale-bench.js';
 import { mergeSections, renderBenchmarks, type BenchResults } from './report.js';
@@ -35,8 +36,8 @@ if (!Number.isInteger(users) || users < 1_000 || users > 10_000_000) {
   console.error('bench: --users needs a whole number from 1000 to 10000000');
   process.exit(2);
 }
-if (values.only && !['writeback', 'sync', 'oidc', 'scale'].includes(values.only)) {
-  console.error('bench: --only takes writeback, sync, oidc or scale');
+if (values.only && !['writeback', 'sync', 'oidc', 'scale', 'memory'].includes(values.only)) {
+  console.error('bench: --only takes writeback, sync, oidc, scale or memory');
   process.exit(2);
 }
 
@@ -55,6 +56,7 @@ if (!values.only || values.only === 'sync') {
 if (!values.only || values.only === 'oidc') {
   results.oidc = await benchOidc(lab, Math.min(operations, 200), log);
 }
+if (!values.only || values.only === 'memory') results.idleMemory = await benchIdleMemory(lab, log);
 
 if (!values.only || values.only === 'scale') {
   results.scale = await benchDirectoryScale(lab, users, operations, log);

@@ -16,20 +16,33 @@ export interface RunningProcess {
   thaw(): void;
 }
 
+/**
+ * How a Ferry process runs: `tsx` from the TypeScript sources (`npm start`), or `compiled`
+ * from what `npm run build` emits, with plain node as the packages run it.
+ */
+export type Runtime = 'tsx' | 'compiled';
+
+/** The node arguments that start `packages/X/src/FILE.ts` in the given runtime. */
+export function nodeArguments(script: string, runtime: Runtime): string[] {
+  if (runtime === 'tsx') return ['--conditions=ferry-source', '--import', 'tsx', script];
+  const compiled = script.replace(/^packages\/([^/]+)\/src\/(.*)\.ts$/, 'packages/$1/dist/$2.js');
+  if (compiled === script) throw new Error(`${script} is not a package source file`);
+  return [compiled];
+}
+
 export function startProcess(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  runtime: Runtime = 'tsx',
 ): RunningProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=ferry-source', '--import', 'tsx', script, ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const childEnv = { ...process.env, ...env };
+  if (runtime === 'compiled') delete childEnv['NODE_OPTIONS'];
+  const child = spawn(process.execPath, [...nodeArguments(script, runtime), ...args], {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const watchers = new Set<() => void>();
   const collect = (chunk: Buffer): void => {

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { openStore, upsertSyncedUser, systemClock, systemRandom, type Store } from '@ferry/cloud';
 import type { LabAccount, LabState } from '@ferry/lab';
 import { Api } from '../../../scripts/support/api.js';
-import { startProcess, type RunningProcess } from '../../../scripts/support/processes.js';
+import {
+  startProcess,
+  type RunningProcess,
+  type Runtime,
+} from '../../../scripts/support/processes.js';
 import { eventually } from './eventually.js';
 import { WireTap } from './wire-tap.js';
 
@@ -36,6 +40,8 @@ export interface FerrySystemOptions {
   readonly cloudEnv?: NodeJS.ProcessEnv;
   /** How long a cloud node may take to listen (a bench on a loaded machine gives more). */
   readonly startTimeoutMs?: number;
+  /** tsx from the sources (default, as `npm start`) or the compiled build (as the packages). */
+  readonly runtime?: Runtime;
 }
 
 /**
@@ -55,6 +61,10 @@ export class FerrySystem {
   #store: Store | undefined;
 
   constructor(readonly options: FerrySystemOptions) {}
+
+  get runtime(): Runtime {
+    return this.options.runtime ?? 'tsx';
+  }
 
   get api(): Api {
     return this.nodes[0]!.api;
@@ -77,10 +87,12 @@ export class FerrySystem {
   }
 
   async startNode(): Promise<CloudNode> {
-    const process = this.#track(startProcess('packages/cloud/src/main.ts', [], this.cloudEnv()));
+    const process = this.#track(
+      startProcess('packages/cloud/src/main.ts', [], this.cloudEnv(), this.runtime),
+    );
     const [, url] = await process.waitFor(
       /ferry cloud listening on (http:\/\/\S+)/,
-      this.options.startTimeoutMs,
+      this.options.startTimeoutMs ?? 90_000,
     );
     const api = new Api(url!);
     if (this.nodes.length === 0) await this.#bootstrapAdmin();
@@ -100,6 +112,7 @@ export class FerrySystem {
         ...this.cloudEnv(),
         FERRY_BOOTSTRAP_PASSWORD_FILE: file,
       },
+      this.runtime,
     );
     await new Promise<void>((resolve, reject) =>
       cli.child.once('exit', (code) =>
@@ -149,13 +162,14 @@ export class FerrySystem {
       'packages/agent/src/cli/main.ts',
       ['enroll', '--cloud', cloudUrl, '--token-file', tokenFile],
       env,
+      this.runtime,
     );
-    const [, agentId] = await enroll.waitFor(/enrolled as (\S+)/);
+    const [, agentId] = await enroll.waitFor(/enrolled as (\S+)/, 90_000);
     const run = async (extra: NodeJS.ProcessEnv = {}): Promise<AgentHandle> => {
       const process = this.#track(
-        startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra }),
+        startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra }, this.runtime),
       );
-      await process.waitFor(/agent channel: online/);
+      await process.waitFor(/agent channel: online/, 90_000);
       const handle: AgentHandle = { process, agentId: agentId!, stateDir, tap, restart: run };
       this.agents.push(handle);
       return handle;

@@ -1,5 +1,7 @@
 import { issueBootstrapToken } from '../auth/bootstrap.js';
 import { createCloud } from '../app.js';
+import { SchemaNewerError } from '../store/schema-version.js';
+import { exitCodes } from './exit-codes.js';
 import { loadConfigOrExit } from './load-config-or-exit.js';
 
 /**
@@ -9,7 +11,11 @@ import { loadConfigOrExit } from './load-config-or-exit.js';
  */
 export async function serve(): Promise<void> {
   const config = loadConfigOrExit();
-  const cloud = await createCloud({ config });
+  const cloud = await createCloud({ config }).catch((error: unknown) => {
+    if (!(error instanceof SchemaNewerError)) throw error;
+    process.stderr.write(`ferry cloud: schema_newer: ${error.message}\n`);
+    process.exit(exitCodes.dataError);
+  });
   const token = await issueBootstrapToken(
     cloud.services,
     cloud.services.defaultTenantId,
@@ -21,7 +27,8 @@ export async function serve(): Promise<void> {
     process.stderr.write(
       `ferry cloud: no admin yet. Open ${base}/setup#token=${token.reveal()} within ` +
         `${config.bootstrapLinkMinutes} minutes (works once), ` +
-        `or run: npm run cloud -- bootstrap-admin --email you@example.com\n`,
+        `or run: ferry bootstrap-admin --email you@example.com ` +
+        `(from a clone: npm run cloud -- bootstrap-admin ...)\n`,
     );
   }
   process.stdout.write(`ferry cloud listening on ${url}\n`);

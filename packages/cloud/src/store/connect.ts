@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/registry.js';
+import { schemaStatus } from './schema-version.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './tables.js';
 
@@ -48,14 +49,21 @@ export function openStore(options: {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-/** Brings the schema to the latest migration; fails with the migration's own error. */
-export async function migrateToLatest(store: Store): Promise<void> {
+/**
+ * Brings the schema to the latest migration and returns the names it applied (none when the
+ * store is current: each migration runs once, Kysely records it and locks against other nodes).
+ * Refuses, changing nothing, when the store is newer than this code (SchemaNewerError); else
+ * fails with the migration's own error.
+ */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  await schemaStatus(store);
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: () => Promise.resolve(migrations(store.dialect)) },
   });
-  const { error } = await migrator.migrateToLatest();
+  const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results.filter((result) => result.status === 'Success').map((r) => r.migrationName);
 }
 
 /** 0/1 columns to booleans and back (SQLite has no boolean type). */
