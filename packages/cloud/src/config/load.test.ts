@@ -19,11 +19,15 @@ test('defaults apply when nothing is set', () => {
 test('the file overrides defaults and the environment overrides the file', () => {
   const file = path.join(dir, 'ferry.yaml');
   writeFileSync(file, 'port: 9000\nhost: 0.0.0.0\nsignInMaxFailures: 3\n');
-  const config = loadConfig({ FERRY_CONFIG: file, FERRY_PORT: '9100', FERRY_TRUST_PROXY: 'true' });
+  const config = loadConfig({
+    FERRY_CONFIG: file,
+    FERRY_PORT: '9100',
+    FERRY_TRUST_PROXY: '10.0.0.0/8',
+  });
   assert.equal(config.port, 9100);
   assert.equal(config.host, '0.0.0.0');
   assert.equal(config.signInMaxFailures, 3);
-  assert.equal(config.trustProxy, true);
+  assert.deepEqual(config.trustProxy, ['10.0.0.0/8']);
   const json = path.join(dir, 'ferry.json');
   writeFileSync(json, JSON.stringify({ logLevel: 'warn' }));
   assert.equal(loadConfig({ FERRY_CONFIG: json }).logLevel, 'warn');

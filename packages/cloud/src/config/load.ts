@@ -10,7 +10,20 @@ export { ConfigError };
 
 /** Defaults, then the file named by FERRY_CONFIG (JSON or YAML), then FERRY_* variables. */
 export function loadConfig(env: Env = process.env): Config {
-  return loadLayered(configSchema, { env, fileVariable: 'FERRY_CONFIG' });
+  const config = loadLayered(configSchema, { env, fileVariable: 'FERRY_CONFIG' });
+  // A hop count believes whoever connects first; that is the proxy only when nobody else can
+  // reach the listener (Fastify itself refuses hop counts for this reason).
+  if (typeof config.trustProxy === 'number' && !isLoopbackHost(config.host))
+    throw new ConfigError(
+      `trustProxy (FERRY_TRUST_PROXY): a hop count is only safe when the cloud listens on ` +
+        `loopback behind a local proxy; host ${config.host} lets clients connect directly and ` +
+        `forge X-Forwarded-For, so give the proxies' addresses or CIDR ranges instead`,
+    );
+  return config;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The config with secret keys masked, for logging the effective settings. */

@@ -1,5 +1,6 @@
 import { key } from '@ferry/config';
 import { z } from 'zod';
+import { trustProxySchema } from './trust-proxy.js';
 
 /**
  * Every setting of the cloud, in one schema. `env` names the environment variable; `secret`
@@ -52,8 +53,8 @@ export const configSchema = z
       { env: 'FERRY_LOG_LEVEL' },
     ),
     trustProxy: key(
-      z.boolean().default(false),
-      'Trust X-Forwarded-* headers (set only behind a reverse proxy you control).',
+      trustProxySchema,
+      'Which reverse proxies to believe about the client address (X-Forwarded-For/-Proto/-Host): false (none), the number of proxies in front of the cloud (1-10; only when it listens on loopback), or their comma-separated IP addresses and CIDR ranges. true (believe anyone) is refused. See docs/operations.md.',
       { env: 'FERRY_TRUST_PROXY' },
     ),
     rateLimitPerMinute: key(

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { fastifyTrustProxy } from '../config/trust-proxy.js';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { FerryError } from '../util/ferry-error.js';
@@ -64,7 +65,7 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
   const app = Fastify({
     // pino's Logger is wider than Fastify's logger type; Fastify accepts it at runtime.
     loggerInstance: logger as FastifyBaseLogger,
-    trustProxy: services.config.trustProxy,
+    trustProxy: fastifyTrustProxy(services.config.trustProxy),
     genReqId: () => services.random.uuid(),
     requestIdHeader: false,
     bodyLimit: 64 * 1024,

@@ -5,6 +5,7 @@ import Provider, {
   type Configuration,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import type { TrustProxy } from '../config/trust-proxy.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { tokenMatchesHash } from '../crypto/tokens.js';
 import type { Database } from '../store/tables.js';
@@ -34,7 +35,7 @@ export interface ProviderDeps {
   /** Keys that sign the provider's cookies, the same on every node (derived from the data key). */
   readonly cookieKeys: readonly string[];
   readonly lifetimes: ProviderLifetimes;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   /** Where the browser goes for a sign-in step (Ferry's sign-in pages). */
   readonly signInUrl: (uid: string) => string;
 }
@@ -157,7 +158,10 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  provider.proxy = deps.trustProxy;
+  // Koa (under the provider) cannot check the proxy's own address; it takes X-Forwarded-* only
+  // when some proxy is trusted, and then only the nearest hops' entries of X-Forwarded-For.
+  provider.proxy = deps.trustProxy !== false;
+  provider.app.maxIpsCount = typeof deps.trustProxy === 'number' ? deps.trustProxy : 1;
   // Client secrets are stored as SHA-256 digests, so the presented secret is hashed and
   // compared in constant time; the provider never holds a secret in clear.
   const clientPrototype = (provider.Client as unknown as { prototype: SecretComparable }).prototype;
