@@ -9,6 +9,8 @@ import { ensureDefaultTenant } from './directory/tenants.js';
 import { VerificationMethods } from './directory/verification-methods.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
+import { reloadTls } from './http/tls.js';
+import type { Server as HttpsServer } from 'node:https';
 import type { Services } from './http/services.js';
 import type { ZodApp } from './http/zod-schemas.js';
 import { migrateToLatest, openStore, type Store } from './store/connect.js';
@@ -49,6 +51,8 @@ export interface Cloud {
   listen(): Promise<string>;
   /** Stops accepting requests, drains, and closes the store. */
   close(): Promise<void>;
+  /** Reads the TLS files again for new connections; throws (keeping the old pair) when bad. */
+  reloadTls(): void;
 }
 
 /** Opens and migrates the store, makes the default tenant and the data key, builds the server. */
@@ -191,6 +195,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         await oidc.start(config.publicUrl ?? address);
         return address;
       },
+      reloadTls: () => reloadTls(server.server as unknown as HttpsServer, config),
       close: async () => {
         draining = true;
         for (const close of closers.splice(0)) await close();

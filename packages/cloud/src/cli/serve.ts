@@ -46,6 +46,19 @@ export async function serve(): Promise<void> {
       },
     );
   };
+  // After a certificate renewal: `systemctl reload ferry-cloud` (SIGHUP) swaps the TLS files
+  // for new connections without dropping the ones open.
+  process.on('SIGHUP', () => {
+    try {
+      cloud.reloadTls();
+      cloud.server.log.info({ signal: 'SIGHUP' }, 'tls certificate reloaded');
+    } catch (error) {
+      cloud.server.log.error(
+        { signal: 'SIGHUP', reason: (error as Error).message },
+        'tls reload failed; the previous certificate stays in use',
+      );
+    }
+  });
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 }

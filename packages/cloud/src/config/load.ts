@@ -4,6 +4,7 @@ import {
   redactConfig as redact,
   type Env,
 } from '@ferry/config';
+import { readTlsFiles } from '../http/tls.js';
 import { configSchema, type Config } from './schema.js';
 
 export { ConfigError };
@@ -19,7 +20,23 @@ export function loadConfig(env: Env = process.env): Config {
         `loopback behind a local proxy; host ${config.host} lets clients connect directly and ` +
         `forge X-Forwarded-For, so give the proxies' addresses or CIDR ranges instead`,
     );
+  checkTls(config);
   return config;
+}
+
+function checkTls(config: Config): void {
+  if (!config.tlsCertFile !== !config.tlsKeyFile)
+    throw new ConfigError(
+      'tlsCertFile (FERRY_TLS_CERT_FILE) and tlsKeyFile (FERRY_TLS_KEY_FILE) go together',
+    );
+  try {
+    readTlsFiles(config);
+  } catch (error) {
+    throw new ConfigError(
+      `tlsCertFile/tlsKeyFile: cannot use ${config.tlsCertFile} and ${config.tlsKeyFile}: ` +
+        `${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
 }
 
 function isLoopbackHost(host: string): boolean {

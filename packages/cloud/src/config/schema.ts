@@ -14,6 +14,16 @@ export const configSchema = z
     host: key(z.string().min(1).default('127.0.0.1'), 'Address the HTTP server binds to.', {
       env: 'FERRY_HOST',
     }),
+    tlsCertFile: key(
+      z.string().min(1).optional(),
+      'PEM certificate chain: with tlsKeyFile the cloud serves HTTPS itself (HSTS on); both files are read again on SIGHUP.',
+      { env: 'FERRY_TLS_CERT_FILE' },
+    ),
+    tlsKeyFile: key(
+      z.string().min(1).optional(),
+      'PEM private key of tlsCertFile (keep it 0600, readable by the service user only).',
+      { env: 'FERRY_TLS_KEY_FILE' },
+    ),
     port: key(
       z.number().int().min(0).max(65535).default(8080),
       'TCP port of the HTTP server; 0 picks a free port.',

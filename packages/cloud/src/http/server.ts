@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { fastifyTrustProxy } from '../config/trust-proxy.js';
+import { readTlsFiles } from './tls.js';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { FerryError } from '../util/ferry-error.js';
@@ -62,7 +63,9 @@ export const routeModules: readonly RouteModule[] = [
 
 /** Builds the HTTP server with its plugins, hooks and routes; it does not listen. */
 export async function buildServer(services: Services, logger: Logger): Promise<ZodApp> {
+  const tls = readTlsFiles(services.config);
   const app = Fastify({
+    ...(tls ? { https: tls } : {}),
     // pino's Logger is wider than Fastify's logger type; Fastify accepts it at runtime.
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: fastifyTrustProxy(services.config.trustProxy),
@@ -70,7 +73,8 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
     logController: new AccessLog(),
-  }).withTypeProvider<ZodTypeProvider>();
+    // With https the instance is typed for node:https; routes and hooks are the same.
+  }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   app.decorateRequest('admin', null);
