@@ -11,6 +11,7 @@ npm run typecheck
 npm run lint
 bash scripts/peers/postgres.sh
 bash scripts/peers/chromium.sh
+bash scripts/peers/nginx.sh
 npm run lab -- up
 npm run lab -- up openldap
 node scripts/run-tests.mjs all "$@"
