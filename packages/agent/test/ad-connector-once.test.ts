@@ -15,7 +15,7 @@ const guardOf = (operationId = randomUUID()): WriteGuard => ({
   notAfter: new Date(Date.now() + 30_000),
 });
 
-describe('Writes at most once per operation: the write marker (real Samba AD DC, ADR 0010)', () => {
+describe('Writes at most once per operation: the write marker (real Samba AD DC, ADR 0011)', () => {
   let lab: LabFixture;
   before(async () => {
     lab = await openLab();

@@ -20,7 +20,7 @@ const RIGHT_CHANGE_PASSWORD = 'ab721a53-1e2f-11d0-9819-00aa0040529b';
 const RIGHT_UNEXPIRE_PASSWORD = 'ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501';
 const ATTR_LOCKOUT_TIME = '28630ebf-41d5-11d1-a9c1-0000f80367c1';
 const ATTR_PWD_LAST_SET = 'bf967a0a-0de6-11d0-a285-00aa003049e2';
-/** msDS-cloudExtensionAttribute20: the agent's default write marker (ADR 0010). */
+/** msDS-cloudExtensionAttribute20: the agent's default write marker (ADR 0011). */
 const ATTR_WRITE_MARKER = 'f5446328-8b6e-498d-95a8-211748d5acdc';
 
 const PSO_CONTAINER = `CN=Password Settings Container,CN=System,${LAB_BASE_DN}`;

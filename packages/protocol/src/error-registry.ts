@@ -164,7 +164,7 @@ const outcomeEntries = {
     message:
       'We could not confirm whether your password was changed: it may have been applied. Try signing in with the new password before trying again.',
     operatorHint:
-      "A write was sent (or an agent holding it was lost) and its result never came back. It was written at most once (ADR 0010); the user's write marker tells whether the operation id landed.",
+      "A write was sent (or an agent holding it was lost) and its result never came back. It was written at most once (ADR 0011); the user's write marker tells whether the operation id landed.",
   },
   operation_rejected: {
     kind: 'outcome',

@@ -68,7 +68,7 @@ export const agentConfigSchema = z
         .string()
         .regex(ATTRIBUTE_NAME, 'must be an LDAP attribute name')
         .default(DEFAULT_WRITE_MARKER_ATTRIBUTE),
-      'Single-valued user attribute, free for Ferry, that every password write updates in the same modify so that an operation is written at most once (ADR 0010); the service account needs write on it.',
+      'Single-valued user attribute, free for Ferry, that every password write updates in the same modify so that an operation is written at most once (ADR 0011); the service account needs write on it.',
       { env: 'FERRY_AGENT_WRITEBACK_MARKER' },
     ),
     sync: key(

@@ -26,7 +26,7 @@ export const directoryConfigSchema = z.object({
   idleTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
   /** How long a DC that failed to connect is skipped before it is tried again. */
   dcRetryAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
-  /** The user attribute every password write swaps as its precondition (ADR 0010). */
+  /** The user attribute every password write swaps as its precondition (ADR 0011). */
   writeMarkerAttribute: z
     .string()
     .regex(ATTRIBUTE_NAME, 'must be an LDAP attribute name')

@@ -56,7 +56,7 @@ export interface DirectoryConnector {
   readonly resolveUser: (reference: UserReference) => Promise<AccountLookup>;
   /**
    * The writes. With a guard (every relayed operation has one) the write lands at most once
-   * for that operation, whoever retries it (ADR 0010).
+   * for that operation, whoever retries it (ADR 0011).
    */
   readonly reset: (
     target: UserTarget,

@@ -50,7 +50,7 @@ const WRITES = new Set(['sspr_reset', 'admin_reset', 'change', 'unlock']);
  * expired operation is never applied, secrets must belong to the operation, the cloud must
  * grant the claim before the directory write and hear the user's pwdLastSet as it was, and
  * the write is conditional on the user's write marker, which records the operations that
- * landed (ADR 0010): a retry of one that landed answers `applied` and writes nothing.
+ * landed (ADR 0011): a retry of one that landed answers `applied` and writes nothing.
  */
 export class OperationExecutor {
   readonly #deps: ExecutorDependencies;
@@ -119,7 +119,7 @@ export class OperationExecutor {
     if (grantedOn === undefined || grantedOn !== announcedOn) return undefined;
     // Whether an earlier attempt (another agent's, or this one's before a crash) landed is
     // told by the user's write marker, not guessed from the stamp: the write itself is
-    // conditional on the marker this lookup read, so it cannot land twice (ADR 0010).
+    // conditional on the marker this lookup read, so it cannot land twice (ADR 0011).
     if (!this.#deps.isConnected(grantedOn)) return undefined;
     journal.claimed(operation.id, clock.now());
     const outcome = await this.#apply(operation, secrets, found, known.phase === 'claimed');

@@ -341,7 +341,7 @@ export class AdConnector implements DirectoryConnector {
     }
   }
 
-  /** A write that lands at most once for its operation (ADR 0010, `guarded-write.ts`). */
+  /** A write that lands at most once for its operation (ADR 0011, `guarded-write.ts`). */
   async #guardedWrite(
     target: ResolvedUser,
     guard: WriteGuard,

@@ -35,7 +35,7 @@ export interface DirectoryAccount {
   readonly accountExpires: Date | undefined;
   /** adminCount=1: a member (now or once) of a protected group. */
   readonly protected: boolean;
-  /** The write marker as read (ADR 0010); only a write's lookup asks for it. */
+  /** The write marker as read (ADR 0011); only a write's lookup asks for it. */
   readonly writeMarker?: string | undefined;
 }
 

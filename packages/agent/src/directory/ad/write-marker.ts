@@ -1,7 +1,7 @@
 import { Attribute, Change, type Client } from 'ldapts';
 
 /**
- * The per-user write marker (ADR 0010): a single-valued attribute of the user that holds the
+ * The per-user write marker (ADR 0011): a single-valued attribute of the user that holds the
  * ids of the last operations Ferry wrote to that user. Every password write is one LDAP modify
  * that also swaps the marker value read before it for a new one carrying the operation's id.
  * AD applies a modify to an entry as a whole or not at all, so when another writer changed the
