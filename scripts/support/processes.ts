@@ -65,7 +65,8 @@ export function startProcess(
   return {
     child,
     output,
-    waitFor(pattern, timeoutMs = 30_000) {
+    // Generous: on a loaded CI machine a cold start (TypeScript through tsx) can pass 30 s.
+    waitFor(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           for (const line of output) {

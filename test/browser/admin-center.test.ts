@@ -115,6 +115,17 @@ describe('Admin center in a browser (cloud + agent + lab DC + Chromium)', () => 
     await screenshot(page, 'admin-user-reset');
     await page.getByRole('button', { name: 'Reset password' }).click();
     await page.getByTestId('admin-user-done').getByText('The password was reset.').waitFor();
+    // The answer names the operation, as the audit row does.
+    const shown = await page
+      .getByTestId('admin-user-done')
+      .locator('[data-operation-id]')
+      .getAttribute('data-operation-id');
+    const audit = await system.api.get('/api/v1/audit?action=user.password_reset');
+    const audited = audit.json.events.find(
+      (event: { target: { id: string } }) => event.target.id === user.userId,
+    );
+    const journaled = audited.detail.operationId;
+    assert.ok(shown && shown === journaled, `${shown} vs ${journaled}`);
     const check = await lab
       .connector()
       .verifyCredentials(

@@ -59,6 +59,9 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     const password = newPassword();
     const answer = await system.api.post(`/api/v1/users/${user.userId}/password`, { password });
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    // The same {outcome} shape as the self-service routes, with the operation and the user.
+    assert.equal(answer.json.outcome, 'applied');
+    assert.equal(answer.json.user.id, user.userId);
     assert.equal((await verify(user.account.sAMAccountName, password)).code, 'applied');
     const audit = await system.api.get('/api/v1/audit?action=user.password_reset');
     const row = audit.json.events.find(
@@ -66,6 +69,7 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     );
     assert.equal(row.result, 'success');
     assert.equal(row.detail.outcome, 'applied');
+    assert.equal(answer.json.operationId, row.detail.operationId);
     assert.equal(row.detail.agentId, agentA.agentId);
   });
 
@@ -118,7 +122,7 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
     const [rule] = tooYoung.json.error.rules;
     assert.equal(rule.rule, 'min_age');
     assert.equal(rule.source, 'directory');
-    assert.ok(Date.parse(rule.params.retryAfter) > Date.now() + 23 * 3_600_000);
+    assert.ok(Date.parse(rule.params.allowedAt) > Date.now() + 23 * 3_600_000);
   });
 
   test('a password the cloud refuses is never written, though it was already on its way', async () => {
@@ -209,6 +213,28 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
       });
       assert.equal(answer.status, 409);
       assert.equal(answer.json.error.code, 'writeback_disabled');
+      assert.equal(answer.json.error.scope, 'tenant');
+      assert.equal(answer.json.error.operation, 'reset');
+      assert.match(answer.json.error.message, /^Password reset /);
+      // The message fits the operation: an unlock and a change are not a "reset".
+      const unlock = await system.api.post(`/api/v1/users/${user.userId}/unlock`);
+      assert.equal(unlock.json.error.code, 'writeback_disabled');
+      assert.deepEqual(
+        [unlock.json.error.scope, unlock.json.error.operation],
+        ['tenant', 'unlock'],
+      );
+      assert.match(unlock.json.error.message, /^Unlocking /);
+      const change = await system.api.post('/api/v1/self-service/password/change', {
+        userPrincipalName: user.account.userPrincipalName,
+        currentPassword: user.account.password,
+        newPassword: newPassword(),
+      });
+      assert.equal(change.json.error.code, 'writeback_disabled');
+      assert.deepEqual(
+        [change.json.error.scope, change.json.error.operation],
+        ['tenant', 'change'],
+      );
+      assert.match(change.json.error.message, /^Password change /);
       assert.equal(
         (await verify(user.account.sAMAccountName, user.account.password)).code,
         'applied',
@@ -234,6 +260,9 @@ describe('writeback end to end: cloud + agents + lab DC, all real processes (SQL
         password: newPassword(),
       });
       assert.equal(answer.json.error.code, 'writeback_disabled');
+      // Distinct from the tenant switch: the caller hears which one is off.
+      assert.equal(answer.json.error.scope, 'agent');
+      assert.equal(answer.json.error.operation, 'reset');
     } finally {
       await off.process.stop();
       agentA = await off.restart();

@@ -74,7 +74,7 @@ for (const dialect of dialects)
       const [rule] = rulesOf(outcome);
       assert.equal(rule?.rule, 'min_age');
       assert.equal(rule?.params['minAgeSeconds'], 86_400);
-      const retryAfter = new Date(String(rule?.params['retryAfter'])).getTime();
+      const retryAfter = new Date(String(rule?.params['allowedAt'])).getTime();
       assert.equal(retryAfter, found.user.passwordLastSet.getTime() + DAY_MS);
       // The same reset by an admin is not bound by minimum age (as in AD).
       assert.equal(
@@ -135,7 +135,7 @@ for (const dialect of dialects)
       assert.equal(rule?.rule, 'min_age');
       assert.equal(rule?.source, 'directory');
       assert.equal(
-        new Date(String(rule?.params['retryAfter'])).getTime(),
+        new Date(String(rule?.params['allowedAt'])).getTime(),
         found.user.passwordLastSet.getTime() + DAY_MS,
       );
     });

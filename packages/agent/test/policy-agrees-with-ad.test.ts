@@ -100,15 +100,13 @@ describe('the policy engine agrees with AD (lab DC, dialect samba)', () => {
       now: new Date(),
       dialect: 'samba',
     });
-    const predicted = evaluation.items.find((item) => item.rule === 'min_age')?.params[
-      'retryAfter'
-    ];
+    const predicted = evaluation.items.find((item) => item.rule === 'min_age')?.params['allowedAt'];
     const outcome = await lab
       .connector()
       .change(byName(user), Secret.of(user.password), Secret.of('Fresh-Passw0rd-9'));
     assert.deepEqual(adVerdict(outcome), ['min_age']);
     const told =
-      outcome.code === 'policy_violation' ? outcome.rules[0]?.params['retryAfter'] : undefined;
+      outcome.code === 'policy_violation' ? outcome.rules[0]?.params['allowedAt'] : undefined;
     assert.ok(predicted && predicted === told, `engine ${String(predicted)} vs AD ${String(told)}`);
   });
 });

@@ -26,7 +26,9 @@ for (const backend of backends) {
         password: newPassword,
       });
       assert.equal(response.status, 200);
-      assert.equal(response.json.passwordLastSetAt, h.clock.now().toISOString());
+      assert.equal(response.json.outcome, 'applied');
+      assert.equal(response.json.operationId, null, 'a cloud-only password never travels');
+      assert.equal(response.json.user.passwordLastSetAt, h.clock.now().toISOString());
       // Verify through the store: the new password verifies, the old one does not.
       await admin.put(`/api/v1/users/${employee.id}/roles`, { roles: ['helpdesk_admin'] });
       const old = await h

@@ -43,7 +43,7 @@ test('every broken rule is returned, not only the first', () => {
     rules.map((rule) => rule.rule),
     ['too_short', 'complexity', 'min_age'],
   );
-  assert.equal(rules[2]?.params['retryAfter'], '2026-01-11T08:00:00.000Z');
+  assert.equal(rules[2]?.params['allowedAt'], '2026-01-11T08:00:00.000Z');
 });
 
 test('changeAllowedAt and passwordExpiresAt', () => {

@@ -70,7 +70,7 @@ export function evaluateDirectoryRules(
     found.push(
       violation('min_age', 'policy', {
         minAgeSeconds: policy.minAgeSeconds,
-        retryAfter: allowedAt.toISOString(),
+        allowedAt: allowedAt.toISOString(),
       }),
     );
   }

@@ -125,7 +125,7 @@ test('minimum age applies to a change and a self-service reset, not to an admin 
     rule: 'min_age',
     status: 'fail',
     origin: 'directory',
-    params: { minAgeSeconds: 86_400, retryAfter: '2026-03-02T08:00:00.000Z' },
+    params: { minAgeSeconds: 86_400, allowedAt: '2026-03-02T08:00:00.000Z' },
   });
   assert.equal(change.ok, false);
   const reset = evaluate('Kettle-Orbit-Vivid-7', { user: recent, operation: 'admin_reset' });

@@ -123,7 +123,7 @@ export function evaluatePassword(input: PasswordEvaluationInput): PasswordEvalua
       status: tooYoung ? 'fail' : 'pass',
       origin: 'directory',
       params: tooYoung
-        ? { minAgeSeconds: directory.minAgeSeconds, retryAfter: allowedAt.toISOString() }
+        ? { minAgeSeconds: directory.minAgeSeconds, allowedAt: allowedAt.toISOString() }
         : { minAgeSeconds: directory.minAgeSeconds },
     });
   }

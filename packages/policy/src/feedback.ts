@@ -45,7 +45,7 @@ export type FeedbackItem =
     >
   | Item<'weak', { readonly score: number; readonly minScore: number }>
   | Item<'history', { readonly historyLength: number }>
-  | Item<'min_age', { readonly minAgeSeconds: number; readonly retryAfter?: string }>;
+  | Item<'min_age', { readonly minAgeSeconds: number; readonly allowedAt?: string }>;
 
 export interface PasswordEvaluation {
   /** True when no rule failed (rules left to the directory do not count). */

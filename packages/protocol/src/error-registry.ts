@@ -141,7 +141,7 @@ const outcomeEntries = {
     message:
       'Password reset for accounts managed on-premises is turned off right now. Contact your helpdesk.',
     operatorHint:
-      'Writeback runs only when the tenant setting "write back passwords to the on-premises directory" AND the agent\'s own "password writeback" option are on; `scope` says which is off.',
+      'Writeback runs only when the tenant setting "write back passwords to the on-premises directory" AND the agent\'s own "password writeback" option are on; `scope` says which is off (`tenant` or `agent`), `operation` which operation was refused, and the message names it (see below).',
   },
   unlock_disabled: {
     kind: 'outcome',
@@ -210,7 +210,8 @@ const apiEntries = {
     kind: 'api',
     httpStatus: 429,
     message: 'Too many attempts. Try again later.',
-    operatorHint: 'A rate limit or throttle window is exhausted; `retryAfter` says when.',
+    operatorHint:
+      'A rate limit or throttle window is exhausted; `retryAfter` (seconds) and `allowedAt` (instant) say when.',
   },
   user_is_synced: {
     kind: 'api',
@@ -231,7 +232,7 @@ const apiEntries = {
     httpStatus: 423,
     message: 'Too many failed sign-ins. Try again later.',
     operatorHint:
-      'The admin account is locked after repeated failures (cloud signInMaxFailures / signInLockoutMinutes); `retryAfter` says when it opens.',
+      'The admin account is locked after repeated failures (cloud signInMaxFailures / signInLockoutMinutes); `retryAfter` (seconds) and `allowedAt` (instant) say when it opens.',
   },
   reauthentication_required: {
     kind: 'api',

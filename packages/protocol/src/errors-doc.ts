@@ -1,3 +1,4 @@
+import { errorBodyFields, writebackDisabledMessages } from './error-fields.js';
 import { errorRegistry, type ErrorEntry } from './error-registry.js';
 
 const sections: ReadonlyArray<{ kind: ErrorEntry['kind']; title: string }> = [
@@ -33,6 +34,29 @@ export function renderErrorsDoc(): string {
         `| \`${code}\` | ${entry.httpStatus} | ${cell(entry.message)} | ${cell(entry.operatorHint)} |`,
       );
     }
+  }
+  lines.push(
+    '',
+    '## Fields of an error body',
+    '',
+    'Every API error answers `{ error: { code, message, requestId, ... } }`; these fields appear',
+    'where they apply.',
+    '',
+    '| Field | Meaning |',
+    '| --- | --- |',
+  );
+  for (const [field, meaning] of Object.entries(errorBodyFields)) {
+    lines.push(`| \`${field}\` | ${cell(meaning)} |`);
+  }
+  lines.push(
+    '',
+    '## Messages of `writeback_disabled` by operation',
+    '',
+    '| Operation | Message |',
+    '| --- | --- |',
+  );
+  for (const [operation, message] of Object.entries(writebackDisabledMessages)) {
+    lines.push(`| \`${operation}\` | ${cell(message)} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -58,6 +58,7 @@ export class GuessGuard {
       : addMinutes(now, config.signInLockoutMinutes).getTime();
     throw new FerryError('sign_in_locked', 'too many wrong passwords for this account', {
       retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)),
+      allowedAt: new Date(until),
     });
   }
 

@@ -1,15 +1,36 @@
-import { errorEntry, type ErrorCode } from '@ferry/protocol';
+import type { ErrorCode } from '@ferry/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FerryError, type ValidationIssue } from '../util/ferry-error.js';
 import type { ErrorBody } from './error-body.js';
 
-/** Turns every failure into the registry's error shape; 5xx logged as errors, refusals at info. */
+/**
+ * A peer Ferry relies on failed: worth an operator's attention (warn), but an expected,
+ * typed answer, so no stack. Gates the tenant did not configure and limits are not here: an
+ * anonymous caller can trigger them at will, so they stay at info.
+ */
+const peerFailures = new Set<ErrorCode>([
+  'mail_failed',
+  'sms_failed',
+  'directory_unavailable',
+  'directory_error',
+  'agent_unavailable',
+  'operation_rejected',
+  'not_ready',
+]);
+
+/**
+ * Turns every failure into the registry's error shape. Only the unexpected (an exception
+ * that is not a typed refusal, or internal_error) is logged at error level with its stack.
+ */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | FerryError | z.ZodError, request, reply) => {
     const failure = toFerryError(error);
-    if (failure.httpStatus >= 500) {
+    const expected = error instanceof FerryError && failure.code !== 'internal_error';
+    if (!expected && failure.httpStatus >= 500) {
       request.log.error({ err: error }, 'request failed');
+    } else if (peerFailures.has(failure.code)) {
+      request.log.warn({ code: failure.code, detail: failure.message }, 'request refused');
     } else {
       request.log.info({ code: failure.code, detail: failure.message }, 'request refused');
     }
@@ -29,10 +50,13 @@ export function sendError(
   const body: ErrorBody = {
     error: {
       code: failure.code,
-      message: errorEntry(failure.code).message,
+      message: failure.publicMessage,
       ...(failure.issues ? { issues: [...failure.issues] } : {}),
       ...(failure.retryAfterSeconds ? { retryAfter: failure.retryAfterSeconds } : {}),
+      ...(failure.allowedAt ? { allowedAt: failure.allowedAt.toISOString() } : {}),
       ...(failure.rules ? { rules: [...failure.rules] } : {}),
+      ...(failure.scope ? { scope: failure.scope } : {}),
+      ...(failure.operation ? { operation: failure.operation } : {}),
       requestId: request.id,
     },
   };

@@ -18,7 +18,7 @@ export const detailKeys = [
   'banned.custom_term',
   'banned.user_name',
   'banned.tenant_name',
-  'min_age.retry_after',
+  'min_age.allowed_at',
 ] as const;
 export type DetailKey = (typeof detailKeys)[number];
 

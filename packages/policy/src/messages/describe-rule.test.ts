@@ -71,7 +71,7 @@ test('minimum age: a localised duration and the moment a change becomes possible
   const fail = {
     rule: 'min_age',
     status: 'fail',
-    params: { minAgeSeconds: 86_400, retryAfter: '2026-03-02T08:00:00.000Z' },
+    params: { minAgeSeconds: 86_400, allowedAt: '2026-03-02T08:00:00.000Z' },
   } as const;
   assert.match(describeRule(fail, 'en'), /after March 2, 2026(,| at) 8:00 AM\.$/);
   assert.match(describeRule(fail, 'fr', { timeZone: 'Europe/Paris' }), /2 mars 2026.*09:00/);

@@ -19,7 +19,7 @@ export interface DescribableRule {
 }
 
 export interface DescribeOptions {
-  /** Time zone for dates such as `retryAfter`; UTC unless the caller knows the user's. */
+  /** Time zone for instants such as `allowedAt`; UTC unless the caller knows the user's. */
   readonly timeZone?: string;
 }
 
@@ -80,7 +80,7 @@ function failureDetails(item: DescribableRule): DetailKey[] {
       if (p['tenantName'] === true) keys.push('banned.tenant_name');
       break;
     case 'min_age':
-      if (typeof p['retryAfter'] === 'string') keys.push('min_age.retry_after');
+      if (typeof allowedAtOf(p) === 'string') keys.push('min_age.allowed_at');
       break;
     default:
       break;
@@ -99,17 +99,25 @@ function formatParams(
     if (typeof value === 'number') out[name] = numbers.format(value);
     else if (typeof value === 'string') out[name] = value;
   }
-  const retryAfter = params['retryAfter'];
-  if (typeof retryAfter === 'string' && !Number.isNaN(Date.parse(retryAfter))) {
-    out['retryAfter'] = new Intl.DateTimeFormat(locale, {
+  const allowedAt = allowedAtOf(params);
+  if (typeof allowedAt === 'string' && !Number.isNaN(Date.parse(allowedAt))) {
+    out['allowedAt'] = new Intl.DateTimeFormat(locale, {
       dateStyle: 'long',
       timeStyle: 'short',
       timeZone: options.timeZone ?? 'UTC',
-    }).format(new Date(retryAfter));
+    }).format(new Date(allowedAt));
   }
   const minAgeSeconds = params['minAgeSeconds'];
   if (typeof minAgeSeconds === 'number') out['minAge'] = formatDuration(minAgeSeconds, locale);
   return out;
+}
+
+/**
+ * The instant a minimum age passes. Agents built before this rename named it `retryAfter`; read
+ * both so a cloud ahead of its agents still says the date.
+ */
+function allowedAtOf(params: DescribableRule['params']): unknown {
+  return params['allowedAt'] ?? params['retryAfter'];
 }
 
 /** "1 day", "36 hours", "5 minutes": the largest whole unit. */

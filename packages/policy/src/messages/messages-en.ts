@@ -48,7 +48,7 @@ export const messagesEn: MessageCatalogue = {
     'banned.custom_term': 'It contains a term your organisation has banned.',
     'banned.user_name': 'It contains your name.',
     'banned.tenant_name': 'It contains your organisation’s name.',
-    'min_age.retry_after': 'You can change it again after {retryAfter}.',
+    'min_age.allowed_at': 'You can change it again after {allowedAt}.',
   },
   checkedByDirectory: 'Your organisation’s directory checks this when you submit.',
 };

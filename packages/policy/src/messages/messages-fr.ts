@@ -49,7 +49,7 @@ export const messagesFr: MessageCatalogue = {
     'banned.custom_term': 'Il contient un terme interdit par votre organisation.',
     'banned.user_name': 'Il contient votre nom.',
     'banned.tenant_name': 'Il contient le nom de votre organisation.',
-    'min_age.retry_after': 'Vous pourrez le changer de nouveau après le {retryAfter}.',
+    'min_age.allowed_at': 'Vous pourrez le changer de nouveau après le {allowedAt}.',
   },
   checkedByDirectory: 'L’annuaire de votre organisation le vérifie quand vous validez.',
 };

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { MethodView, PolicyCheck, UserView } from '../api/types';
+import type { AdminResetAnswer, MethodView, PolicyCheck, UserView } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Button } from '../ui/fields';
 import { useFocusOnChange } from '../ui/focus';
@@ -32,6 +32,7 @@ export function UserPanel(props: {
   const [mustChange, setMustChange] = useState(true);
   const [busy, setBusy] = useState<'reset' | 'unlock' | null>(null);
   const [done, setDone] = useState<MessageKey | null>(null);
+  const [operationId, setOperationId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const check = useCallback(
     (candidate: string) =>
@@ -44,14 +45,17 @@ export function UserPanel(props: {
     setBusy(kind);
     setError(null);
     setDone(null);
+    setOperationId(null);
     const request =
       kind === 'reset'
-        ? adminApi<UserView>(`/users/${props.userId}/password`, {
+        ? adminApi<AdminResetAnswer>(`/users/${props.userId}/password`, {
             body: { password, mustChangeAtNextLogon: mustChange, unlock: true },
           })
         : adminApi<UserView>(`/users/${props.userId}/unlock`, { method: 'POST' });
     request
-      .then(() => {
+      .then((answer) => {
+        // The helpdesk can quote the operation id; it names the agent's journal entry.
+        if ('outcome' in answer) setOperationId(answer.operationId);
         setDone(kind === 'reset' ? 'admin.user.reset.done' : 'admin.user.unlock.done');
         setPassword('');
         setConfirm('');
@@ -104,6 +108,12 @@ export function UserPanel(props: {
       </div>
       <Notice tone="success" testId="admin-user-done">
         {done ? t(done) : null}
+        {done && operationId ? (
+          <span className="muted" data-operation-id={operationId}>
+            {' '}
+            {t('admin.user.operation', { id: operationId })}
+          </span>
+        ) : null}
       </Notice>
       <OutcomeNotice error={error} />
       {view?.lockedOut ? (

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly rules: readonly RuleViolation[] = [],
     readonly retryAfter: number | null = null,
     readonly issues: readonly { path: string; message: string }[] = [],
+    /** The extra facts some codes carry: `allowedAt`, and `scope`/`operation` of a writeback refusal. */
+    readonly facts: ErrorFacts = {},
   ) {
     super(message);
   }
@@ -21,6 +23,12 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+export interface ErrorFacts {
+  readonly allowedAt?: string;
+  readonly scope?: 'tenant' | 'agent';
+  readonly operation?: 'reset' | 'change' | 'unlock' | 'force_change';
+}
+
 interface ErrorShape {
   error?: {
     code?: string;
@@ -28,7 +36,7 @@ interface ErrorShape {
     rules?: RuleViolation[];
     retryAfter?: number;
     issues?: { path: string; message: string }[];
-  };
+  } & ErrorFacts;
 }
 
 /** Calls the Ferry API (same origin, cookies included); throws ApiError on any refusal. */
@@ -57,6 +65,11 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       error.rules ?? [],
       error.retryAfter ?? null,
       error.issues ?? [],
+      {
+        ...(error.allowedAt ? { allowedAt: error.allowedAt } : {}),
+        ...(error.scope ? { scope: error.scope } : {}),
+        ...(error.operation ? { operation: error.operation } : {}),
+      },
     );
   }
   return json as T;

@@ -97,6 +97,14 @@ export interface UserView {
   readonly updatedAt: string;
 }
 
+/** What an admin reset answers: the same `outcome` as the self-service routes, and the user. */
+export interface AdminResetAnswer {
+  readonly outcome: 'applied';
+  /** Null for a cloud-only user, whose password never travels to an agent. */
+  readonly operationId: string | null;
+  readonly user: UserView;
+}
+
 export interface AgentView {
   readonly id: string;
   readonly name: string;

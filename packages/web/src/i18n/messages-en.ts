@@ -25,6 +25,7 @@ export const messagesEn = {
   'common.previous': 'First page',
   'common.delete': 'Remove',
   'common.retryAfter': 'Try again in {minutes} min.',
+  'common.allowedAt': 'Try again after {time}.',
   'field.upn': 'User name (email format)',
   'field.upn.hint': 'For example alex@contoso.com',
   'field.password': 'Password',
@@ -91,6 +92,16 @@ export const messagesEn = {
     'Your organisation’s directory cannot be reached right now. Nothing was changed. Try again later.',
   'outcome.writeback_disabled':
     'Password reset for on-premises accounts is turned off by your organisation. Nothing was changed. Contact your helpdesk.',
+  'outcome.writeback_disabled.change':
+    'Password change for on-premises accounts is turned off by your organisation. Nothing was changed. Contact your helpdesk.',
+  'outcome.writeback_disabled.force_change':
+    'Your password must be changed, but password change for on-premises accounts is turned off by your organisation. Contact your helpdesk.',
+  'outcome.writeback_disabled.unlock':
+    'Unlocking on-premises accounts is turned off by your organisation. Nothing was changed. Contact your helpdesk.',
+  'outcome.writeback_disabled.scope.tenant':
+    'Writeback is off in the tenant’s password reset settings.',
+  'outcome.writeback_disabled.scope.agent':
+    'Writeback is off on every on-premises agent that is online.',
   'outcome.unlock_disabled':
     'Unlocking without a password reset is not allowed by your organisation.',
   'outcome.locked_out': 'Your account is locked. Reset your password or wait, then try again.',
@@ -246,6 +257,7 @@ export const messagesEn = {
   'admin.user.reset': 'Reset password',
   'admin.user.mustChange': 'Require this user to change their password when they next sign in',
   'admin.user.reset.done': 'The password was reset.',
+  'admin.user.operation': 'Operation {id}.',
   'admin.user.unlock': 'Unlock account',
   'admin.user.unlock.done': 'The account is unlocked.',
   'admin.agents.title': 'Agents',

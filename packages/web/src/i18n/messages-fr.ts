@@ -27,6 +27,7 @@ export const messagesFr: Messages = {
   'common.previous': 'Première page',
   'common.delete': 'Supprimer',
   'common.retryAfter': 'Réessayez dans {minutes} min.',
+  'common.allowedAt': 'Réessayez après {time}.',
   'field.upn': 'Nom d’utilisateur (format e-mail)',
   'field.upn.hint': 'Par exemple alex@contoso.com',
   'field.password': 'Mot de passe',
@@ -97,6 +98,16 @@ export const messagesFr: Messages = {
     'L’annuaire de votre organisation est injoignable pour le moment. Rien n’a été modifié. Réessayez plus tard.',
   'outcome.writeback_disabled':
     'La réinitialisation des mots de passe des comptes locaux est désactivée par votre organisation. Rien n’a été modifié. Contactez le support.',
+  'outcome.writeback_disabled.change':
+    'Le changement des mots de passe des comptes locaux est désactivé par votre organisation. Rien n’a été modifié. Contactez le support.',
+  'outcome.writeback_disabled.force_change':
+    'Votre mot de passe doit être changé, mais le changement des mots de passe des comptes locaux est désactivé par votre organisation. Contactez le support.',
+  'outcome.writeback_disabled.unlock':
+    'Le déverrouillage des comptes locaux est désactivé par votre organisation. Rien n’a été modifié. Contactez le support.',
+  'outcome.writeback_disabled.scope.tenant':
+    'La réécriture est désactivée dans les paramètres de réinitialisation du locataire.',
+  'outcome.writeback_disabled.scope.agent':
+    'La réécriture est désactivée sur chaque agent local en ligne.',
   'outcome.unlock_disabled':
     'Votre organisation n’autorise pas le déverrouillage sans réinitialisation du mot de passe.',
   'outcome.locked_out':
@@ -265,6 +276,7 @@ export const messagesFr: Messages = {
   'admin.user.mustChange':
     'Exiger que cet utilisateur change son mot de passe à la prochaine connexion',
   'admin.user.reset.done': 'Le mot de passe a été réinitialisé.',
+  'admin.user.operation': 'Opération {id}.',
   'admin.user.unlock': 'Déverrouiller le compte',
   'admin.user.unlock.done': 'Le compte est déverrouillé.',
   'admin.agents.title': 'Agents',

@@ -28,7 +28,7 @@ export function OutcomeNotice(props: {
   readonly error: unknown;
   readonly helpdeskUrl?: string | null;
 }) {
-  const { t, language } = useI18n();
+  const { t, language, dateTime } = useI18n();
   const error: ApiError | null = !props.error
     ? null
     : props.error instanceof ApiError
@@ -37,7 +37,7 @@ export function OutcomeNotice(props: {
   const wantsHelpdesk = Boolean(error && helpdeskCodes.has(error.code));
   const fetched = useHelpdeskUrl(wantsHelpdesk && props.helpdeskUrl === undefined);
   if (!error) return <Notice tone="error" />;
-  const key = `outcome.${error.code}`;
+  const key = messageKeyOf(error);
   const known = key in messagesEn;
   const helpdesk = wantsHelpdesk ? (props.helpdeskUrl ?? fetched) : null;
   return (
@@ -58,7 +58,14 @@ export function OutcomeNotice(props: {
           ))}
         </ul>
       ) : null}
-      {error.retryAfter && error.code !== 'policy_violation' ? (
+      {error.facts.scope ? (
+        <p data-scope={error.facts.scope}>
+          {t(`outcome.writeback_disabled.scope.${error.facts.scope}`)}
+        </p>
+      ) : null}
+      {error.code === 'policy_violation' ? null : error.facts.allowedAt ? (
+        <p>{t('common.allowedAt', { time: dateTime(error.facts.allowedAt) })}</p>
+      ) : error.retryAfter ? (
         <p>{t('common.retryAfter', { minutes: Math.max(1, Math.ceil(error.retryAfter / 60)) })}</p>
       ) : null}
       {helpdesk ? (
@@ -68,6 +75,15 @@ export function OutcomeNotice(props: {
       ) : null}
     </Notice>
   );
+}
+
+/** The message for the code, fitted to the operation a writeback refusal names. */
+function messageKeyOf(error: ApiError): string {
+  const operation = error.facts.operation;
+  if (error.code === 'writeback_disabled' && operation && operation !== 'reset') {
+    return `outcome.writeback_disabled.${operation}`;
+  }
+  return `outcome.${error.code}`;
 }
 
 function helpdeskHref(link: string): string {

@@ -119,7 +119,7 @@ test('Samba names each rule in 0000052D; the connector keeps the directory as so
   );
   assert.deepEqual(young.code === 'policy_violation' && young.rules[0]?.params, {
     minAgeSeconds: 86_400,
-    retryAfter: '2026-11-26T09:00:00.000Z',
+    allowedAt: '2026-11-26T09:00:00.000Z',
   });
 });
 

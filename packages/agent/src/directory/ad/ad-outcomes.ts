@@ -164,7 +164,7 @@ export function namePolicyRules(message: string, context: TranslationContext): R
     return [
       violation('min_age', 'directory', {
         minAgeSeconds: policy?.minAgeSeconds ?? 0,
-        ...(allowedAt ? { retryAfter: allowedAt.toISOString() } : {}),
+        ...(allowedAt ? { allowedAt: allowedAt.toISOString() } : {}),
       }),
     ];
   }

@@ -71,7 +71,7 @@ test('ppolicy names the rule: too short, in history, too young (with the retry t
   });
   assert.deepEqual(young.code === 'policy_violation' && young.rules[0]?.params, {
     minAgeSeconds: 86_400,
-    retryAfter: '2026-12-04T10:00:00.000Z',
+    allowedAt: '2026-12-04T10:00:00.000Z',
   });
 });
 

@@ -132,7 +132,7 @@ function minAgeViolation(
   const allowedAt = policy && user ? changeAllowedAt(policy, passwordContext(user)) : undefined;
   return violation('min_age', source, {
     minAgeSeconds: policy?.minAgeSeconds ?? 0,
-    ...(allowedAt ? { retryAfter: allowedAt.toISOString() } : {}),
+    ...(allowedAt ? { allowedAt: allowedAt.toISOString() } : {}),
   });
 }
 

@@ -48,7 +48,7 @@ export function mePasswordRoutes(app: ZodApp, services: Services): void {
         requestId: request.id,
         detail: { source: user.source, operationId: operationId ?? null },
       });
-      if (outcome.code !== 'applied') throw outcomeError(outcome);
+      if (outcome.code !== 'applied') throw outcomeError(outcome, 'change');
       // Whoever else held the old password is signed out; this browser stays in.
       await services.userSessions.reauthenticated(sessionId);
       await services.userSessions.revokeOthers(user.tenant_id, user.id, sessionId);

@@ -63,7 +63,7 @@ export function selfServiceRoutes(app: ZodApp, services: Services): void {
         requestId: request.id,
         detail: { operationId: operationId ?? null },
       });
-      if (outcome.code !== 'applied') throw outcomeError(outcome);
+      if (outcome.code !== 'applied') throw outcomeError(outcome, 'change');
       if (user) notifyInBackground(request.log, notifyPasswordChanged(services, user, request.log));
       return { outcome: 'applied' as const };
     },

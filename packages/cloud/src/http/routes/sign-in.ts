@@ -203,7 +203,7 @@ export function signInRoutes(app: ZodApp, services: Services): void {
         { source: user.source, operationId: operationId ?? null },
         'oidc.password_change',
       );
-      if (outcome.code !== 'applied') throw outcomeError(outcome);
+      if (outcome.code !== 'applied') throw outcomeError(outcome, 'force_change');
       notifyInBackground(request.log, notifyPasswordChanged(services, user, request.log));
       // The row now holds the new password's date: what the session is checked against.
       const changed = (await findUser(db, tenantId, user.id)) ?? user;

@@ -1,4 +1,4 @@
-import { Secret } from '@ferry/protocol';
+import { Secret, type WritebackOperation } from '@ferry/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { countGlobalAdmins, rolesOf, setRoles } from '../../directory/roles.js';
@@ -27,7 +27,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       schema: {
         tags: ['users'],
         summary:
-          "Set a user's password (helpdesk admins: non-admins only). For a synced user the agent writes it to AD and AD's answer comes back.",
+          "Set a user's password (helpdesk admins: non-admins only). For a synced user the agent writes it to AD and AD's answer comes back: `{outcome, operationId, user}` as the self-service routes answer.",
         params: idParams,
         body: z
           .object({
@@ -36,14 +36,20 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
             unlock: z.boolean().optional(),
           })
           .strict(),
-        response: { 200: userViewSchema },
+        response: {
+          200: z.object({
+            outcome: z.literal('applied'),
+            operationId: z.string().nullable(),
+            user: userViewSchema,
+          }),
+        },
       },
     },
     async (request) => {
       const target = await credentialTarget(services, request, request.params.id);
       if (target.source === 'synced') {
         const { mustChangeAtNextLogon, unlock } = request.body;
-        const view = await synced(request, target, {
+        const { view, operationId } = await synced(request, target, 'reset', {
           kind: 'admin_reset',
           newPassword: Secret.of(request.body.password),
           options: {
@@ -55,7 +61,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
           request.log,
           notifyAdminsOfAdminReset(services, request.admin!, target, request.log),
         );
-        return view;
+        return { outcome: 'applied' as const, operationId, user: view };
       }
       const row = await setCloudPassword(
         services.db,
@@ -68,7 +74,9 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
         request.log,
         notifyAdminsOfAdminReset(services, request.admin!, row, request.log),
       );
-      return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+      // A cloud-only password is set in the store: no operation travels.
+      const user = toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+      return { outcome: 'applied' as const, operationId: null, user };
     },
   );
 
@@ -86,7 +94,9 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
     },
     async (request) => {
       const target = await credentialTarget(services, request, request.params.id);
-      if (target.source === 'synced') return synced(request, target, { kind: 'unlock' });
+      if (target.source === 'synced') {
+        return (await synced(request, target, 'unlock', { kind: 'unlock' })).view;
+      }
       const row = await unlockCloudUser(services.db, services.clock, target.tenant_id, target.id);
       return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
     },
@@ -96,6 +106,7 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
   async function synced(
     request: FastifyRequest,
     target: UserRow,
+    refused: WritebackOperation,
     operation: Pick<Parameters<typeof writeback>[1], 'kind' | 'newPassword' | 'options'>,
   ) {
     const result = await writeback(services, {
@@ -109,9 +120,10 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       agentId: result.agentId ?? null,
       outcome: result.outcome.code,
     };
-    if (result.outcome.code !== 'applied') throw outcomeError(result.outcome);
+    if (result.outcome.code !== 'applied') throw outcomeError(result.outcome, refused);
     const row = result.user ?? (await getUser(services.db, target.tenant_id, target.id));
-    return toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+    const view = toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+    return { view, operationId: result.operationId ?? null };
   }
 
   app.put(
