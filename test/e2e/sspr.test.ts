@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Secret } from '@ferry/protocol';
 import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
-import { solveChallenge } from '../../packages/cloud/src/sspr/proof-of-work.js';
 import { MailCatcher } from '../support/mail-catcher.js';
 import { FerrySystem } from './support/ferry-system.js';
+import { ResetClient } from './support/reset-client.js';
 import { syncedLabUser, type SyncedLabUser } from './support/synced-lab-user.js';
 
 /** Every secret the test handles, searched for in the logs and the store at the end. */
@@ -14,39 +14,6 @@ function newPassword(): string {
   const password = `Rs${randomBytes(6).toString('hex')}!Kw-${randomBytes(3).toString('hex')}`;
   secrets.push(password);
   return password;
-}
-
-/** The anonymous reset API over real HTTP, keeping the flow token for the x-ferry-flow header. */
-class ResetClient {
-  flowToken: string | undefined;
-  constructor(private readonly baseUrl: string) {}
-
-  async call(method: 'GET' | 'POST', route: string, body?: unknown) {
-    const response = await fetch(new URL(`/api/v1/sspr${route}`, this.baseUrl), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.flowToken ? { 'x-ferry-flow': this.flowToken } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked field by field
-    return { status: response.status, json: (await response.json()) as any };
-  }
-
-  async start(upn: string) {
-    const { json: pow } = await this.call('GET', '/challenge');
-    const nonce = solveChallenge(pow.challenge, pow.difficulty);
-    const started = await this.call('POST', '/start', {
-      userPrincipalName: upn,
-      challenge: pow.challenge,
-      nonce,
-    });
-    assert.equal(started.status, 200, JSON.stringify(started.json));
-    this.flowToken = started.json.flowToken;
-    secrets.push(started.json.flowToken);
-    return started.json;
-  }
 }
 
 describe('self-service password reset end to end: cloud + agent + lab DC + SMTP, real processes', () => {
@@ -72,7 +39,7 @@ describe('self-service password reset end to end: cloud + agent + lab DC + SMTP,
 
   /** Starts a flow for the user and passes the email gate with the mailed code. */
   async function verified(user: SyncedLabUser & { address: string }): Promise<ResetClient> {
-    const client = new ResetClient(system.nodes[0]!.url);
+    const client = new ResetClient(system.nodes[0]!.url, (secret) => secrets.push(secret));
     const started = await client.start(user.account.userPrincipalName);
     assert.deepEqual(
       started.gates.map((gate: { kind: string }) => gate.kind),
@@ -168,7 +135,7 @@ describe('self-service password reset end to end: cloud + agent + lab DC + SMTP,
     );
     assert.equal(row.result, 'policy_violation');
     assert.ok(row.detail.operationId, 'the agent answered, not a cloud pre-check');
-    assert.ok(Date.parse(rule.params.retryAfter) > Date.now() + 23 * 3_600_000);
+    assert.ok(Date.parse(rule.params.allowedAt) > Date.now() + 23 * 3_600_000);
     assert.equal(
       (await verifyBind(user.account.sAMAccountName, user.account.password)).code,
       'applied',

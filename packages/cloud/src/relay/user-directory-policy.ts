@@ -51,20 +51,22 @@ export class UserDirectoryPolicies {
    * fresh read through an agent; else the domain policy when the agents report no
    * fine-grained policy. `ask: false` never waits for an agent (a writeback's own check: AD
    * judges anyway); `online` spares the query when the caller just listed the agents.
+   * `fresh` skips the reuse and asks an agent, which reads AD uncached: before a refusal that
+   * only reused facts would make is final.
    */
   async facts(
     user: UserRow,
-    options: { ask: boolean; online?: readonly OnlineAgent[] },
+    options: { ask: boolean; fresh?: boolean; online?: readonly OnlineAgent[] },
   ): Promise<UserDirectoryFacts> {
     if (user.source !== 'synced' || !user.source_anchor) return NOTHING_KNOWN;
     const { db, clock, relay, agentStaleMs } = this.deps;
     const now = clock.now().getTime();
     const key = `${user.tenant_id}:${user.source_anchor}`;
     const cached = this.#cache.get(key);
-    if (cached && now - cached.readAt < CACHE_MS) return cached.facts;
+    if (cached && !options.fresh && now - cached.readAt < CACHE_MS) return cached.facts;
     const agents =
       options.online ?? (await onlineAgents(db, user.tenant_id, new Date(now - agentStaleMs)));
-    if (options.ask && agents.length > 0) {
+    if ((options.ask || options.fresh) && agents.length > 0) {
       const { outcome } = await relay.submit({
         tenantId: user.tenant_id,
         kind: 'read_policy',
@@ -81,6 +83,8 @@ export class UserDirectoryPolicies {
         return facts;
       }
     }
+    // A fresh answer was asked for and none came: the agents' reports are not one.
+    if (options.fresh) return NOTHING_KNOWN;
     const domainWide = agents
       .map((agent) => agent.status)
       .find((status) => status?.policy && status.fineGrainedPolicies === 0)?.policy;

@@ -69,12 +69,29 @@ export class Throttle {
       if (!expired && row.count >= rule.max) {
         throw new FerryError('rate_limited', `throttle ${key.scope} exhausted`, {
           retryAfterSeconds: Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000)),
+          allowedAt: new Date(windowEnds),
         });
       }
     }
     throw new FerryError('rate_limited', `throttle ${key.scope} contended`, {
       retryAfterSeconds: 1,
+      allowedAt: new Date(now.getTime() + 1000),
     });
+  }
+
+  /**
+   * Returns one attempt taken in the current window: for an attempt the caller did not spend
+   * (Ferry refused it before the directory judged anything). Never below zero.
+   */
+  async giveBack(key: { tenantId: string; scope: string; subject: string }): Promise<void> {
+    await this.db
+      .updateTable('throttle_counters')
+      .set((eb) => ({ count: eb('count', '-', 1) }))
+      .where('tenant_id', '=', key.tenantId)
+      .where('scope', '=', key.scope)
+      .where('subject', '=', key.subject)
+      .where('count', '>', 0)
+      .execute();
   }
 
   /** Drops counters whose window ended long ago (called now and then; they only grow). */

@@ -136,7 +136,8 @@ export class AdConnector implements DirectoryConnector {
       return {
         ok: true,
         user: found.user,
-        policy: await this.#policyFor(found.user.resultantPsoDn),
+        // Uncached: the cloud asks for this read when its own copy may be stale.
+        policy: await this.#policyFor(found.user.resultantPsoDn, { fresh: true }),
       };
     } catch (error) {
       return {
@@ -179,7 +180,7 @@ export class AdConnector implements DirectoryConnector {
             rules: [
               violation('min_age', 'policy', {
                 minAgeSeconds: policy.minAgeSeconds,
-                retryAfter: allowedAt.toISOString(),
+                allowedAt: allowedAt.toISOString(),
               }),
             ],
           };
@@ -393,13 +394,22 @@ export class AdConnector implements DirectoryConnector {
     return 'user' in target ? { ok: true, ...target } : this.resolveUser(target);
   }
 
-  async #policyFor(resultantPsoDn: string | undefined): Promise<DirectoryPolicy> {
-    if (!resultantPsoDn) return this.domainPolicy();
-    const dn = resultantPsoDn;
-    return this.#cachedPolicy(dn, (client) => readPasswordSettingsObject(client, dn));
+  async #policyFor(
+    resultantPsoDn: string | undefined,
+    options: { fresh?: boolean } = {},
+  ): Promise<DirectoryPolicy> {
+    const dn = resultantPsoDn ?? this.#config.baseDn;
+    const read = resultantPsoDn
+      ? (client: Client) => readPasswordSettingsObject(client, dn)
+      : (client: Client) => readDomainPolicy(client, dn);
+    return this.#cachedPolicy(dn, read, options);
   }
 
-  /** The policy in force for an account looked up without its resultant PSO. */
+  /**
+   * The policy in force for an account looked up without its resultant PSO, read now: it
+   * decides a refusal (a minimum age the agent applies, a rule named after AD refused), and
+   * an admin who just changed the policy expects the next operation to see it.
+   */
   async #policyOfAccount(account: DirectoryAccount): Promise<DirectoryPolicy> {
     const { searchEntries } = await this.#pool.run(
       (client) =>
@@ -411,7 +421,7 @@ export class AdConnector implements DirectoryConnector {
       true,
     );
     const entry = searchEntries[0] as Entry | undefined;
-    return this.#policyFor(entry ? text(entry, RESULTANT_PSO) : undefined);
+    return this.#policyFor(entry ? text(entry, RESULTANT_PSO) : undefined, { fresh: true });
   }
 
   /**
@@ -432,10 +442,11 @@ export class AdConnector implements DirectoryConnector {
   async #cachedPolicy(
     key: string,
     read: (client: Client) => Promise<DirectoryPolicy>,
+    options: { fresh?: boolean } = {},
   ): Promise<DirectoryPolicy> {
     const now = this.#clock.now().getTime();
     const cached = this.#policyCache.get(key);
-    if (cached && now - cached.readAt < POLICY_CACHE_MS) return cached.policy;
+    if (cached && !options.fresh && now - cached.readAt < POLICY_CACHE_MS) return cached.policy;
     const policy = await this.#pool.run(read, true);
     this.#policyCache.set(key, { policy, readAt: now });
     return policy;

@@ -1,8 +1,9 @@
 import { locales } from '@ferry/policy';
-import { passwordRuleCodes, Secret } from '@ferry/protocol';
+import { passwordRuleCodes, Secret, type WritebackOperation } from '@ferry/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditDetail } from '../../audit/audit-log.js';
+import { isFerryRefusal } from '../../sspr/ferry-refusal.js';
 import { getPasswordResetSettings } from '../../directory/password-reset-settings.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import {
@@ -295,7 +296,9 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
         await throttle.take(throttleKey(flow, 'sspr.reset'));
         const user = await verifiedUser(services, flow);
         const newPassword = Secret.of(request.body.newPassword);
-        return applied(await resetPassword(services, flow, user, newPassword, request.log), detail);
+        const completion = await resetPassword(services, flow, user, newPassword, request.log);
+        await unspent(flow, completion);
+        return applied(completion, detail, 'reset');
       }),
   );
 
@@ -313,17 +316,30 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
       step(request, 'sspr.unlock', {}, async (flow, detail) => {
         await throttle.take(throttleKey(flow, 'sspr.reset'));
         const user = await verifiedUser(services, flow);
-        return applied(await unlockAccount(services, flow, user), detail);
+        const completion = await unlockAccount(services, flow, user);
+        await unspent(flow, completion);
+        return applied(completion, detail, 'unlock');
       }),
   );
+
+  /** A refusal Ferry made itself gives its attempt back to the user's reset budget. */
+  async function unspent(flow: SsprFlow, completion: Completion): Promise<void> {
+    if (isFerryRefusal(completion.outcome)) {
+      await throttle.giveBack(throttleKey(flow, 'sspr.reset'));
+    }
+  }
 
   function throttleKey(flow: SsprFlow, scope: string) {
     return { tenantId: flow.tenantId, scope, subject: flow.upnLower };
   }
 
-  function applied(completion: Completion, detail: Record<string, string | null>) {
+  function applied(
+    completion: Completion,
+    detail: Record<string, string | null>,
+    operation: WritebackOperation,
+  ) {
     detail['operationId'] = completion.operationId;
-    if (completion.outcome.code !== 'applied') throw outcomeError(completion.outcome);
+    if (completion.outcome.code !== 'applied') throw outcomeError(completion.outcome, operation);
     return { outcome: 'applied' as const };
   }
 
