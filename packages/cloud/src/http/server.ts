@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { FerryError } from '../util/ferry-error.js';
 import { AccessLog } from './access-log.js';
 import { installAuditHook } from './audit-hook.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
 import { installMetrics } from './metrics.js';
 import './request-context.js';
 import { auditRoutes } from './routes/audit.js';
@@ -73,6 +73,18 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
     logController: new AccessLog(),
+    // A malformed or overlong URL is refused before routing; Fastify's own body would quote
+    // the URL back and skip the registry's shape (found by the fuzz suite).
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: 'validation_failed', detail: error.code }, 'request refused');
+      return sendError(
+        request,
+        reply,
+        new FerryError('validation_failed', error.code, {
+          issues: [{ path: 'url', message: 'not a valid URL, or a path segment is too long' }],
+        }),
+      );
+    },
     // With https the instance is typed for node:https; routes and hooks are the same.
   }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -98,6 +110,8 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     errorResponseBuilder: (_request, context) =>
       new FerryError('rate_limited', 'rate limit reached', {
         retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+        // The limiter counts in wall-clock time, so its instant is the wall clock's too.
+        allowedAt: new Date(Date.now() + context.ttl),
       }),
   });
   await app.register(swagger, {

@@ -40,6 +40,32 @@ export class ApiClient {
     return { status: response.statusCode, json, headers: response.headers, body: response.body };
   }
 
+  /** Any method, any payload (a string is sent as is, malformed or not), any content type. */
+  async raw(
+    method: string,
+    url: string,
+    payload: string | undefined,
+    contentType: string | undefined,
+  ): Promise<ApiResponse> {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers['cookie'] = this.cookie;
+    if (this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    if (contentType) headers['content-type'] = contentType;
+    const response = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+    });
+    let json: unknown;
+    try {
+      json = response.json();
+    } catch {
+      json = undefined;
+    }
+    return { status: response.statusCode, json, headers: response.headers, body: response.body };
+  }
+
   get(url: string): Promise<ApiResponse> {
     return this.request('GET', url);
   }
