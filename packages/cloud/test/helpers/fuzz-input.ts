@@ -50,7 +50,7 @@ const NASTY = [
   '00000000-0000-0000-0000-000000000000',
 ];
 
-const nastyString = fc.oneof(
+export const nastyString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NASTY) },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
@@ -59,7 +59,7 @@ const nastyString = fc.oneof(
 );
 
 /** A JSON value of any type, with nasty strings at the leaves. */
-const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     nastyString,
