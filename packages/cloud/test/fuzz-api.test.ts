@@ -66,7 +66,7 @@ describe('bad input: every API route under fast-check (seeded, bounded)', () => 
     }
     // The cloud still answers after all that.
     assert.equal((await h.client().get('/readyz')).status, 200);
-    writeReliabilitySection(
+    await writeReliabilitySection(
       'fuzz',
       [
         '## Bad input (fuzz)',

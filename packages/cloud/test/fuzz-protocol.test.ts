@@ -110,7 +110,7 @@ describe('bad input: agent-protocol frames under fast-check (seeded, bounded)', 
       .filter((line) => Number((JSON.parse(line) as { level: number }).level) >= 50);
     assert.deepEqual(errors, []);
     assert.equal((await h.client().get('/readyz')).status, 200);
-    writeReliabilitySection(
+    await writeReliabilitySection(
       'fuzz-protocol',
       [
         '## Bad input: agent protocol (fuzz)',

@@ -77,6 +77,15 @@ test('minimum age: a localised duration and the moment a change becomes possible
   assert.match(describeRule(fail, 'fr', { timeZone: 'Europe/Paris' }), /2 mars 2026.*09:00/);
 });
 
+test('minimum age from an agent built before the rename (retryAfter) still says the date', () => {
+  const legacy = {
+    rule: 'min_age',
+    status: 'fail',
+    params: { minAgeSeconds: 86_400, retryAfter: '2026-03-02T08:00:00.000Z' },
+  } as const;
+  assert.match(describeRule(legacy, 'en'), /after March 2, 2026(,| at) 8:00 AM\.$/);
+});
+
 test('a violation reported by the directory (no status) is described as a failure', () => {
   const text = describeRule(violation('history', 'directory', { historyLength: 5 }), 'en');
   assert.match(text, /You have used this password recently/);
