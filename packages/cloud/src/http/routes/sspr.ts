@@ -14,6 +14,7 @@ import {
 } from '../../sspr/complete-flow.js';
 import { checkGate, questionsFor, sendCode, type GateProof } from '../../sspr/gates.js';
 import type { SsprFlow } from '../../sspr/sspr-flows.js';
+import type { UserRow } from '../../store/tables.js';
 import { startFlow } from '../../sspr/start-flow.js';
 import { evaluateForReset } from '../../sspr/user-policy.js';
 import { toPolicyItems } from '../policy-items.js';
@@ -297,7 +298,7 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
         const user = await verifiedUser(services, flow);
         const newPassword = Secret.of(request.body.newPassword);
         const completion = await resetPassword(services, flow, user, newPassword, request.log);
-        await unspent(flow, completion);
+        await unspent(flow, user, completion);
         return applied(completion, detail, 'reset');
       }),
   );
@@ -317,14 +318,18 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
         await throttle.take(throttleKey(flow, 'sspr.reset'));
         const user = await verifiedUser(services, flow);
         const completion = await unlockAccount(services, flow, user);
-        await unspent(flow, completion);
+        await unspent(flow, user, completion);
         return applied(completion, detail, 'unlock');
       }),
   );
 
-  /** A refusal Ferry made itself gives its attempt back to the user's reset budget. */
-  async function unspent(flow: SsprFlow, completion: Completion): Promise<void> {
-    if (isFerryRefusal(completion.outcome)) {
+  /**
+   * A refusal Ferry made itself for a synced user (a gate, no agent, a rule named from the
+   * policy it read) gives its attempt back: the directory never judged it. For a cloud-only
+   * user the cloud is the directory, so its refusal is final and spends the attempt.
+   */
+  async function unspent(flow: SsprFlow, user: UserRow, completion: Completion): Promise<void> {
+    if (user.source === 'synced' && isFerryRefusal(completion.outcome)) {
       await throttle.giveBack(throttleKey(flow, 'sspr.reset'));
     }
   }
