@@ -39,6 +39,7 @@ export async function startAgent(
     journal,
     decryptionKeys: () => link.channel?.keys.decryption ?? keys.decryption,
     passwordWritebackEnabled: () => config.passwordWriteback,
+    accountUnlockEnabled: () => config.accountUnlock,
     clock,
     claim: (operationId) => link.channel?.claim(operationId) ?? Promise.resolve(undefined),
     announceWrite: (operationId, stamp) => link.channel?.announceWrite(operationId, stamp),

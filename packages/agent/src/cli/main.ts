@@ -7,10 +7,13 @@ import { delegateCommand } from './delegate-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { enrollCommand } from './enroll-command.js';
 import { runCommand } from './run-command.js';
+import { setupCommand } from './setup-command.js';
+import { SetupError } from '../setup/setup-error.js';
 import { syncCommand } from './sync-command.js';
 import { UsageError } from './usage-error.js';
 
 const commands: readonly AgentCommand[] = [
+  setupCommand,
   enrollCommand,
   runCommand,
   doctorCommand,
@@ -60,7 +63,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   } else if (error instanceof AgentNotRunningError) {
     console.error(`ferry-agent: error [agent_not_running]: ${error.message}`);
     process.exitCode = 1;
-  } else if (error instanceof EnrollmentError) {
+  } else if (error instanceof EnrollmentError || error instanceof SetupError) {
     console.error(`ferry-agent: error [${error.code}]: ${error.message}`);
     process.exitCode = 1;
   } else {

@@ -21,6 +21,11 @@ export const agentConfigSchema = z
       'The agent\'s "password writeback" switch: writes only happen when this AND the tenant setting are on.',
       { env: 'FERRY_AGENT_PASSWORD_WRITEBACK' },
     ),
+    accountUnlock: key(
+      z.boolean().default(true),
+      'Serve unlocks without a password reset (with passwordWriteback on); the tenant setting "allow users to unlock accounts without resetting their password" must allow them too.',
+      { env: 'FERRY_AGENT_ACCOUNT_UNLOCK' },
+    ),
     directory: key(
       z.enum(['ad', 'openldap']).default('ad'),
       'The directory: Active Directory (or Samba AD), or OpenLDAP slapd with the ppolicy overlay.',

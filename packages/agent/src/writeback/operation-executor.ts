@@ -18,6 +18,8 @@ export interface ExecutorDependencies {
   readonly decryptionKeys: () => readonly CryptoKey[];
   /** The agent's own "password writeback" switch (the setup wizard's checkbox). */
   readonly passwordWritebackEnabled: () => boolean;
+  /** The agent's accountUnlock option: unlocks without a reset (default: served). */
+  readonly accountUnlockEnabled?: () => boolean;
   readonly clock: Clock;
   /**
    * Asks the cloud for the right to write: the connection it was granted on, or undefined
@@ -96,6 +98,9 @@ export class OperationExecutor {
     const isWrite = WRITES.has(operation.kind);
     if (isWrite && !this.#deps.passwordWritebackEnabled()) {
       return { code: 'writeback_disabled', scope: 'agent' };
+    }
+    if (operation.kind === 'unlock' && this.#deps.accountUnlockEnabled?.() === false) {
+      return { code: 'unlock_disabled', detail: "this agent's accountUnlock option is off" };
     }
     // The claim and the lookup (which serves the idempotency check and the write itself) travel
     // together, while the secrets are decrypted: the user waits for the slower of the two.
