@@ -10,7 +10,7 @@ import { eventually } from './support/eventually.js';
 import { FerrySystem } from './support/ferry-system.js';
 
 /** The fenced blocks of one README section, by language. */
-function readmeBlocks(heading: string): { yaml: string; sh: string } {
+function readmeBlocks(heading: string): { yaml: string; sh: string; shBlocks: string[] } {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const start = readme.indexOf(`\n## ${heading}\n`);
   assert.ok(start >= 0, `README has a "${heading}" section`);
@@ -20,7 +20,8 @@ function readmeBlocks(heading: string): { yaml: string; sh: string } {
     assert.ok(match, `"${heading}" has a ${lang} block`);
     return match[1]!;
   };
-  return { yaml: block('yaml'), sh: block('sh') };
+  const shBlocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  return { yaml: block('yaml'), sh: block('sh'), shBlocks };
 }
 
 /** A shell started like an admin's, with no FERRY_AGENT_* variable but the ones given. */
@@ -110,5 +111,43 @@ describe('README "Running the agent": the commands work as printed', () => {
     assert.match(running.out.stderr, /^\{"level":/m);
     assert.doesNotMatch(running.out.stdout, /^\{"level":/m);
     assert.equal(running.out.stderr.includes(lab.serviceAccount.password), false);
+  });
+
+  test('the setup wizard lines: on a terminal it asks; with --yes the flags write the config and enroll', async () => {
+    const { shBlocks } = readmeBlocks('Running the agent');
+    const block = shBlocks.find((text) => text.includes('agent -- setup'));
+    assert.ok(block, 'the section shows the setup wizard');
+    // Lines continued with a backslash are one command, as the shell reads them.
+    const [interactive, unattended] = block
+      .replace(/\\\n\s*/g, ' ')
+      .trim()
+      .split('\n');
+    assert.equal(interactive, 'npm run agent -- setup');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ferry-readme-setup-'));
+    const env = {
+      FERRY_AGENT_CONFIG: path.join(dir, 'agent.yaml'),
+      FERRY_AGENT_STATE_DIR: path.join(dir, 'state'),
+    };
+    // Without a terminal the wizard cannot ask: it says to use --yes (exit code 2).
+    const asked = shell(interactive!, env);
+    assert.equal(await asked.exited, 2, asked.out.stderr);
+    assert.match(asked.out.stderr, /without one, give --yes and the flags/);
+
+    const token = (await system.api.post('/api/v1/agents/enrollment-tokens')).json.token;
+    writeFileSync(path.join(dir, 'token.txt'), token, { mode: 0o600 });
+    writeFileSync(path.join(dir, 'svc-password.txt'), lab.serviceAccount.password, { mode: 0o600 });
+    // Only the example values are replaced by the lab's, plus the lab's own CA file.
+    const command = unattended!
+      .replace('https://ferry.example.com', system.nodes[0]!.url)
+      .replace('token.txt', path.join(dir, 'token.txt'))
+      .replace('--dc dc1.corp.example.com', `--dc localhost --ca-file ${lab.caFile}`)
+      .replace('CN=svc-ferry,OU=Service Accounts,DC=corp,DC=example,DC=com', lab.serviceAccount.dn)
+      .replace('svc-password.txt', path.join(dir, 'svc-password.txt'));
+    assert.match(command, /^npm run agent -- setup --yes /);
+    const setup = shell(command, env);
+    assert.equal(await setup.exited, 0, setup.out.stdout + setup.out.stderr);
+    assert.match(setup.out.stdout, /SHA-256: {2}([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+    assert.match(setup.out.stdout, /Enrolled as \S+/);
+    assert.match(readFileSync(env.FERRY_AGENT_CONFIG, 'utf8'), /^passwordWriteback: true$/m);
   });
 });

@@ -52,8 +52,10 @@ flags (and the defaults) as the answers and asks nothing.
   --no-sync                  untick "Sync the directory into the cloud"
   --install-service          write the systemd unit ferry-agent.service and start it
   --systemd-root DIR         write the unit under DIR instead of / and start nothing
-  --config FILE              the config file to write (default /etc/ferry/agent.yaml)
-  --state-dir DIR            the agent's state folder (default /var/lib/ferry-agent)`;
+  --config FILE              the config file to write (default FERRY_AGENT_CONFIG, else
+                             /etc/ferry/agent.yaml)
+  --state-dir DIR            the agent's state folder (default FERRY_AGENT_STATE_DIR, else
+                             /var/lib/ferry-agent)`;
 
 /** What the wizard settled on: the config file's content, and what to do with it. */
 export interface SetupAnswers {

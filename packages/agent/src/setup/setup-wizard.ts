@@ -56,8 +56,13 @@ async function askCloud(prompter: Prompter, values: Values): Promise<string> {
 
 /** The whole wizard: asks (or takes the flags), then writes, enrolls and installs. */
 export async function runSetupWizard(prompter: Prompter, values: Values): Promise<void> {
-  const configFile = path.resolve(values.config ?? DEFAULT_SETUP_CONFIG);
-  const stateDir = path.resolve(values['state-dir'] ?? DEFAULT_SETUP_STATE_DIR);
+  const env = process.env;
+  const configFile = path.resolve(
+    values.config ?? env['FERRY_AGENT_CONFIG'] ?? DEFAULT_SETUP_CONFIG,
+  );
+  const stateDir = path.resolve(
+    values['state-dir'] ?? env['FERRY_AGENT_STATE_DIR'] ?? DEFAULT_SETUP_STATE_DIR,
+  );
   const paths = statePaths(stateDir);
   prompter.say('Ferry agent setup. Every question has a flag: ferry-agent setup --help.\n');
   const cloudUrl = await askCloud(prompter, values);
