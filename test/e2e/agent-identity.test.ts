@@ -328,10 +328,10 @@ describe('agent identity on the channel: proof of key, revocation, protocol vers
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
   });
 
-  test('a removed agent is disconnected and cannot come back (agent_unknown)', async () => {
+  test('a removed agent is disconnected and cannot come back (proof_invalid, as any unknown id)', async () => {
     const removed = await system.api.delete(`/api/v1/agents/${agent.agentId}`);
     assert.equal(removed.status, 204);
-    await agent.process.waitFor(/"code":"agent_unknown"/);
+    await agent.process.waitFor(/"code":"proof_invalid"/);
   });
 
   test('an enrollment token works once', async () => {

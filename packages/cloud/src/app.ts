@@ -113,6 +113,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       random,
       log: logger,
       heartbeatSeconds: config.agentHeartbeatSeconds,
+      handshakeMs: config.agentHandshakeSeconds * 1000,
+      pending: { perAddress: config.agentPendingPerAddress, total: config.agentPendingTotal },
       audit,
     });
     closers.push(

@@ -60,6 +60,7 @@ const frame = fc.oneof(
 
 interface Seen {
   readonly refusedCodes: string[];
+  readonly challenged: boolean;
   readonly closeCode: number;
 }
 
@@ -67,9 +68,11 @@ interface Seen {
 async function exchange(url: string, frames: readonly string[]): Promise<Seen> {
   const socket = new WebSocket(url);
   const refusedCodes: string[] = [];
+  let challenged = false;
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as { type: string; code?: string };
     if (message.type === 'refused') refusedCodes.push(String(message.code));
+    if (message.type === 'challenge') challenged = true;
   });
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
@@ -78,7 +81,7 @@ async function exchange(url: string, frames: readonly string[]): Promise<Seen> {
   const timer = setTimeout(() => socket.close(1000), 300);
   const closeCode = await closed;
   clearTimeout(timer);
-  return { refusedCodes, closeCode };
+  return { refusedCodes, challenged, closeCode };
 }
 
 describe('bad input: agent-protocol frames under fast-check (seeded, bounded)', () => {
@@ -92,7 +95,7 @@ describe('bad input: agent-protocol frames under fast-check (seeded, bounded)', 
   after(() => h?.stop());
 
   test('every frame is refused with a registry code; never an internal error, the cloud stays up', async () => {
-    const tally = { connections: 0, frames: 0, refused: 0 };
+    const tally = { connections: 0, frames: 0, refused: 0, tooBig: 0, challenged: 0 };
     const logFrom = h.logLines.length;
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 3 }), async (frames) => {
@@ -100,6 +103,13 @@ describe('bad input: agent-protocol frames under fast-check (seeded, bounded)', 
         tally.frames += frames.length;
         const seen = await exchange(url, frames);
         if (seen.refusedCodes.length > 0) tally.refused += 1;
+        else if (seen.closeCode === 1009) tally.tooBig += 1;
+        else if (seen.challenged) tally.challenged += 1;
+        // Each connection ends refused, closed for size, or challenged (a well-formed hello).
+        assert.ok(
+          seen.refusedCodes.length > 0 || seen.closeCode === 1009 || seen.challenged,
+          `no answer to ${JSON.stringify(frames).slice(0, 200)}`,
+        );
         assert.notEqual(seen.closeCode, 1011, 'the cloud failed on the frame');
         for (const code of seen.refusedCodes) assert.ok(code in errorRegistry, code);
       }),
@@ -118,11 +128,13 @@ describe('bad input: agent-protocol frames under fast-check (seeded, bounded)', 
         `Written by \`packages/cloud/test/fuzz-protocol.test.ts\` (fast-check, seed ${SEED}):`,
         'WebSocket connections to the agent gateway carrying one to three frames each: every',
         'agent message type with missing, mistyped, oversized and unicode-edge fields, random',
-        'JSON, non-JSON text and 1 MB frames, before any proof of identity.',
+        'JSON, non-JSON text and 1 MB frames, before any proof of identity. A frame above the',
+        '64 KiB cap before the proof closes the socket with 1009; a well-formed hello (any agent',
+        'id, known or not) gets a challenge, and nothing else.',
         '',
-        '| Connections | Frames | Refused with a registry code | 1011 / error log | Cloud ready after |',
-        '| --- | --- | --- | --- | --- |',
-        `| ${tally.connections} | ${tally.frames} | ${tally.refused} | 0 | yes |`,
+        '| Connections | Frames | Refused with a registry code | Closed 1009 (over 64 KiB) | Challenged | 1011 / error log | Cloud ready after |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        `| ${tally.connections} | ${tally.frames} | ${tally.refused} | ${tally.tooBig} | ${tally.challenged} | 0 | yes |`,
       ].join('\n'),
     );
   });

@@ -279,7 +279,8 @@ const apiEntries = {
     kind: 'api',
     httpStatus: 401,
     message: 'This agent is not registered with the cloud. Enroll it again.',
-    operatorHint: 'The agent id in hello is not in this cloud (removed, or enrolled elsewhere).',
+    operatorHint:
+      'No longer sent: the gateway answers an unknown agent id with a challenge and then proof_invalid, as it answers a wrong key, so that it does not tell which ids exist.',
   },
   agent_disabled: {
     kind: 'api',
@@ -292,7 +293,7 @@ const apiEntries = {
     httpStatus: 401,
     message: 'The agent could not prove its identity.',
     operatorHint:
-      "The proof was not signed by the agent's registered key (wrong, revoked or rotated key) or not over this session's nonce.",
+      "The proof was not signed by the agent's registered key (wrong, revoked or rotated key), not over this session's nonce, or the agent id is not in this cloud (removed, or enrolled elsewhere: enroll it again).",
   },
   message_invalid: {
     kind: 'api',

@@ -105,6 +105,21 @@ export const configSchema = z
       'Interval of agent heartbeats; an agent silent for three intervals counts as offline.',
       { env: 'FERRY_AGENT_HEARTBEAT_SECONDS' },
     ),
+    agentHandshakeSeconds: key(
+      z.number().int().min(1).max(120).default(10),
+      'How long an agent socket may take from opening to a valid proof of its key; past it the socket is closed.',
+      { env: 'FERRY_AGENT_HANDSHAKE_SECONDS' },
+    ),
+    agentPendingPerAddress: key(
+      z.number().int().min(1).max(10_000).default(16),
+      'Agent sockets from one address that have not proven a key yet; more are refused (HTTP 429) until some prove or close.',
+      { env: 'FERRY_AGENT_PENDING_PER_ADDRESS' },
+    ),
+    agentPendingTotal: key(
+      z.number().int().min(1).max(100_000).default(512),
+      'Agent sockets on this node that have not proven a key yet, from all addresses; more are refused (HTTP 503).',
+      { env: 'FERRY_AGENT_PENDING_TOTAL' },
+    ),
     enrollmentTokenMinutes: key(
       minutes(7 * 24 * 60).default(60),
       'Lifetime of a one-time agent enrollment token.',

@@ -13,7 +13,14 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, Random } from '../util/clock.js';
 import { markAgentOffline, recordAgentStatus, recordHeartbeat } from './agent-store.js';
-import { HANDSHAKE_MS, handshakeStep, type Phase } from './agent-handshake.js';
+import { handshakeStep, type Phase } from './agent-handshake.js';
+import {
+  GatewayAdmission,
+  PROVEN_MAX_PAYLOAD,
+  raisePayloadCap,
+  UNPROVEN_MAX_PAYLOAD,
+  type AdmissionLimits,
+} from './gateway-admission.js';
 import { rotateKeys } from './agent-key-rotation.js';
 import { OperationClaims } from './operation-claims.js';
 import { SyncGateway } from '../sync/sync-gateway.js';
@@ -34,19 +41,26 @@ export interface GatewayOptions {
   readonly random: Random;
   readonly log: Logger;
   readonly heartbeatSeconds: number;
+  /** From the socket opening to a valid proof. */
+  readonly handshakeMs: number;
+  /** Sockets not proven yet, per address and in all. */
+  readonly pending: AdmissionLimits;
   readonly audit: AuditLog;
 }
 
 /**
  * The cloud end of the agents' WebSockets. An agent says hello, signs the nonce it is given
  * with its registered key, and only then may report status, claim operations and send
- * results (`agent-handshake.ts`). Anything out of order or malformed closes the socket. The
+ * results (`agent-handshake.ts`). Anything out of order or malformed closes the socket. Until
+ * the proof a socket is read with a small message cap, counts against the per-address and
+ * total limits of unproven sockets (`gateway-admission.ts`) and has a deadline. The
  * gateway routes each message: claims and results to `operation-claims.ts`, key rotation to
  * `agent-key-rotation.ts`, sync to `sync/sync-gateway.ts`.
  */
 export class AgentGateway {
   readonly #options: GatewayOptions;
-  readonly #server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  readonly #server = new WebSocketServer({ noServer: true, maxPayload: UNPROVEN_MAX_PAYLOAD });
+  readonly #admission: GatewayAdmission;
   readonly #unsubscribe: () => void;
   readonly #claims: OperationClaims;
   readonly #sync: SyncGateway;
@@ -57,7 +71,7 @@ export class AgentGateway {
     this.#options = options;
     this.#claims = new OperationClaims({ ...options, holds: options.relay.holds });
     this.#sync = new SyncGateway(options);
-    this.#server.on('connection', (socket: WebSocket) => this.#accept(socket));
+    this.#admission = new GatewayAdmission(options.pending);
     this.#unsubscribe = options.bus.subscribe((message) => {
       if (message.type === 'disconnect_agent') {
         this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
@@ -72,9 +86,23 @@ export class AgentGateway {
   /** Handles an HTTP upgrade; false when the path is not the gateway's. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== GATEWAY_PATH) return false;
-    this.#server.handleUpgrade(request, socket, head, (ws) =>
-      this.#server.emit('connection', ws, request),
-    );
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const release = this.#admission.admit(address);
+    if (!release) {
+      const perAddress = this.#admission.pending < this.#options.pending.total;
+      this.#options.log.warn(
+        { address, pending: this.#admission.pending },
+        'agent gateway: too many sockets without a proof; refused',
+      );
+      socket.end(
+        `HTTP/1.1 ${perAddress ? '429 Too Many Requests' : '503 Service Unavailable'}\r\n` +
+          'Retry-After: 5\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      );
+      return true;
+    }
+    // Also when the upgrade itself fails and no WebSocket is made.
+    socket.once('close', release);
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, release));
     return true;
   }
 
@@ -84,11 +112,11 @@ export class AgentGateway {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #accept(socket: WebSocket): void {
+  #accept(socket: WebSocket, release: () => void): void {
     let phase: Phase = { name: 'hello' };
     const deadline = setTimeout(
       () => refuse('message_invalid', 'no proof of identity in time'),
-      HANDSHAKE_MS,
+      this.#options.handshakeMs,
     );
     const send = (message: CloudMessage): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -99,8 +127,14 @@ export class AgentGateway {
       send({ type: 'refused', code, message: `${errorEntry(code).message} (${detail})` });
       socket.close(4001, code);
     };
-    const online = (agentId: string, tenantId: string): AgentSession =>
-      this.#online(agentId, tenantId, socket, send);
+    const online = (agentId: string, tenantId: string): AgentSession => {
+      release();
+      raisePayloadCap(socket, PROVEN_MAX_PAYLOAD);
+      return this.#online(agentId, tenantId, socket, send);
+    };
+    const drop = (session: AgentSession): void => {
+      this.#options.sessions.remove(session);
+    };
     let queue = Promise.resolve();
     socket.on('message', (data) => {
       // One message at a time, in order: a claim must not overtake the proof.
@@ -119,6 +153,7 @@ export class AgentGateway {
               refuse,
               deadline,
               online,
+              drop,
             });
           } else {
             await this.#onlineMessage(phase.session, message, send);
@@ -129,6 +164,10 @@ export class AgentGateway {
           socket.close(1011, 'internal error');
         });
     });
+    // A frame over the cap, bad framing: ws closes the socket and reports it here.
+    socket.on('error', (error) =>
+      this.#options.log.warn({ reason: error.message }, 'agent gateway: socket error'),
+    );
     socket.on('close', () => {
       clearTimeout(deadline);
       if (phase.name === 'online') this.#closedSessions.get(phase.session)?.();

@@ -14,16 +14,9 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
-import {
-  findAgent,
-  keyRotationPending,
-  markAgentOnline,
-  recordAgentVersion,
-} from './agent-store.js';
+import { findAgent, keyRotationPending, markAgentOnline } from './agent-store.js';
 import type { AgentSession } from './agent-sessions.js';
-
-/** How long an agent has from its socket opening to a valid proof. */
-export const HANDSHAKE_MS = 10_000;
+import { unknownAgentKey } from './unknown-agent-key.js';
 
 export type Phase =
   | { readonly name: 'hello' }
@@ -32,7 +25,9 @@ export type Phase =
       readonly agentId: string;
       readonly tenantId: string;
       readonly nonce: string;
-      readonly key: JWK;
+      /** Undefined for an id the cloud does not know: the proof then fails like a wrong key. */
+      readonly key: JWK | undefined;
+      readonly agentVersion: string;
     }
   | { readonly name: 'online'; readonly session: AgentSession };
 
@@ -51,12 +46,18 @@ export interface HandshakeIo {
   readonly deadline: NodeJS.Timeout;
   /** Registers the proven agent's session on this node. */
   online(agentId: string, tenantId: string): AgentSession;
+  /** Unregisters a session that was refused after all (disabled while it proved). */
+  drop(session: AgentSession): void;
 }
 
 /**
  * One step of the handshake: an agent says hello, signs the nonce it is given with its
  * registered key, and only then is online (may report status, claim operations and send
- * results). Anything out of order or malformed is refused.
+ * results). Anything out of order or malformed is refused. Before the proof nothing is
+ * written, and every hello gets a challenge: an unknown id and a wrong key both end in
+ * `proof_invalid`, so the gateway does not tell which agent ids exist. The agent's state is
+ * read at proof time, in the same update that marks it online: one disabled or removed while
+ * it proved is refused.
  */
 export async function handshakeStep(
   options: HandshakeOptions,
@@ -80,28 +81,39 @@ export async function handshakeStep(
       return phase;
     }
     const agent = await findAgent(db, message.agentId);
-    if (!agent) return deny('agent_unknown', `agent ${message.agentId}`);
-    if (agent.status !== 'active') return deny('agent_disabled', `agent ${agent.id}`);
     const nonce = random.bytes(32).toString('base64url');
     io.send({ type: 'challenge', nonce, protocolVersion: AGENT_PROTOCOL_VERSION });
-    await recordAgentVersion(db, agent.id, message.agentVersion);
     return {
       name: 'proof',
-      agentId: agent.id,
-      tenantId: agent.tenant_id,
+      agentId: message.agentId,
+      tenantId: agent?.tenant_id ?? '',
       nonce,
-      key: JSON.parse(agent.signing_key_json) as JWK,
+      key: agent ? (JSON.parse(agent.signing_key_json) as JWK) : undefined,
+      agentVersion: message.agentVersion,
     };
   }
   if (message.type !== 'proof') return deny('message_invalid', 'expected proof');
-  const proven = await verifyProof(await importKey(phase.key, SIGNING_ALG), message.jws, {
+  // An unknown id is checked against a key nobody holds: the same work, the same answer.
+  const key = phase.key ? await importKey(phase.key, SIGNING_ALG) : await unknownAgentKey();
+  const proven = await verifyProof(key, message.jws, {
     nonce: phase.nonce,
     agentId: phase.agentId,
   });
-  if (!proven) return deny('proof_invalid', `agent ${phase.agentId}`);
-  clearTimeout(io.deadline);
+  if (!proven || !phase.key) return deny('proof_invalid', `agent ${phase.agentId}`);
+  // Registered before the state is read: a disable committed after this read finds the
+  // session and closes it; one committed before it makes the read fail.
   const session = io.online(phase.agentId, phase.tenantId);
-  await markAgentOnline(db, phase.agentId, options.nodeId, clock.now());
+  const active = await markAgentOnline(db, phase.agentId, {
+    nodeId: options.nodeId,
+    now: clock.now(),
+    version: phase.agentVersion,
+  });
+  if (!active) {
+    io.drop(session);
+    const removed = !(await findAgent(db, phase.agentId));
+    return deny(removed ? 'proof_invalid' : 'agent_disabled', `agent ${phase.agentId}`);
+  }
+  clearTimeout(io.deadline);
   io.send({
     type: 'accepted',
     sessionId: session.sessionId,

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../store/tables.js';
 import type { Clock } from '../util/clock.js';
-import { replaceAgentKeys } from './agent-store.js';
+import { keyRotationPending, replaceAgentKeys } from './agent-store.js';
 import type { AgentSession } from './agent-sessions.js';
 import { encryptionJwkSchema, publicOnly, signingJwkSchema } from './enrollment.js';
 
@@ -21,15 +21,21 @@ export interface KeyRotationOptions {
 }
 
 /**
- * Replaces the agent's public keys once it proves it holds the new signing key. The
- * session stays up; operations already encrypted to the old key still open, because the
- * agent keeps its previous decryption key.
+ * Replaces the agent's public keys once it proves it holds the new signing key, and only
+ * when the cloud asked for new keys (an admin's request not yet answered): an agent, or
+ * whoever took over its session, cannot swap the keys on its own. One request allows one
+ * rotation. The session stays up; operations already encrypted to the old key still open,
+ * because the agent keeps its previous decryption key.
  */
 export async function rotateKeys(
   options: KeyRotationOptions,
   session: AgentSession,
   message: Extract<AgentMessage, { type: 'rotate_keys' }>,
 ): Promise<CloudMessage> {
+  if (!(await keyRotationPending(options.db, session.agentId))) {
+    options.log.warn({ agentId: session.agentId }, 'agent gateway: unrequested key rotation');
+    return { type: 'keys_rotated', accepted: false, reason: 'the cloud did not ask for new keys' };
+  }
   const encryption = encryptionJwkSchema.safeParse(message.encryptionKey);
   const signing = signingJwkSchema.safeParse(message.signingKey);
   if (!encryption.success || !signing.success) {

@@ -151,28 +151,23 @@ export async function removeAgent(db: Kysely<Database>, agentId: string): Promis
   await db.deleteFrom('agents').where('id', '=', agentId).execute();
 }
 
-/** The version the agent announced in its hello. */
-export async function recordAgentVersion(
-  db: Kysely<Database>,
-  agentId: string,
-  version: string,
-): Promise<void> {
-  await db.updateTable('agents').set({ version }).where('id', '=', agentId).execute();
-}
-
-/** The agent proved its key: this node holds its socket now. */
+/**
+ * The agent proved its key: this node holds its socket now, and the version it announced in
+ * its hello is recorded. False (nothing written) when the agent is not active any more.
+ */
 export async function markAgentOnline(
   db: Kysely<Database>,
   agentId: string,
-  nodeId: string,
-  now: Date,
-): Promise<void> {
-  const at = now.toISOString();
-  await db
+  at: { nodeId: string; now: Date; version: string },
+): Promise<boolean> {
+  const now = at.now.toISOString();
+  const updated = await db
     .updateTable('agents')
-    .set({ node_id: nodeId, connected_at: at, last_seen_at: at })
+    .set({ node_id: at.nodeId, connected_at: now, last_seen_at: now, version: at.version })
     .where('id', '=', agentId)
-    .execute();
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }
 
 /** Its socket on this node closed; a newer one on another node is left as it is. */
