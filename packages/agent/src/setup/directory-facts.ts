@@ -40,6 +40,14 @@ function values(entry: Entry, name: string): string[] {
   return (Array.isArray(found[1]) ? found[1] : [found[1]]).map(String);
 }
 
+/**
+ * The naming context that holds the data: slapd also lists its accesslog (cn=accesslog) and
+ * perhaps cn=monitor, in any order; a data suffix starts with dc=, o=, ou=...
+ */
+function dataContextOf(contexts: readonly string[]): string | undefined {
+  return contexts.find((dn) => !/^\s*cn=/i.test(dn)) ?? contexts[0];
+}
+
 /** Reads the dialect and the naming contexts from a rootDSE entry. */
 export function classifyRootDse(entry: Entry): DirectoryFacts {
   const namingContexts = values(entry, 'namingContexts');
@@ -48,7 +56,7 @@ export function classifyRootDse(entry: Entry): DirectoryFacts {
     namingContexts,
     dnsHostName: values(entry, 'dnsHostName')[0],
     configurationNamingContext: values(entry, 'configurationNamingContext')[0],
-    defaultBaseDn: defaultNamingContext ?? namingContexts[0],
+    defaultBaseDn: defaultNamingContext ?? dataContextOf(namingContexts),
   };
   if (values(entry, 'supportedCapabilities').includes(AD_CAPABILITY)) {
     return {
