@@ -37,6 +37,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
   function setup(
     options: {
       writeback?: boolean;
+      unlock?: boolean;
       grantedOn?: number | undefined;
       announcedOn?: number | undefined;
       connected?: boolean;
@@ -53,6 +54,7 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
       journal,
       decryptionKeys: () => [decryptWith],
       passwordWritebackEnabled: () => options.writeback ?? true,
+      accountUnlockEnabled: () => options.unlock ?? true,
       clock: { now: () => new Date() },
       claim: async (id) => {
         claims.push(id);
@@ -158,6 +160,21 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     });
     assert.deepEqual(await executor.execute(op), { code: 'writeback_disabled', scope: 'agent' });
     assert.equal(await stamp(user.sAMAccountName), before);
+  });
+
+  test("the agent's accountUnlock option off: unlock_disabled, nothing claimed; resets still go through", async () => {
+    const user = await lab.newUser();
+    const { executor, claims } = setup({ unlock: false });
+    const unlock = await operation('unlock', user.sAMAccountName, {});
+    assert.deepEqual(await executor.execute(unlock), {
+      code: 'unlock_disabled',
+      detail: "this agent's accountUnlock option is off",
+    });
+    assert.deepEqual(claims, []);
+    const reset = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Unl0ck!Off-Ab12',
+    });
+    assert.deepEqual(await executor.execute(reset), { code: 'applied' });
   });
 
   test('secrets lifted from another operation are rejected', async () => {

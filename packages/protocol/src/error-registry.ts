@@ -149,7 +149,7 @@ const outcomeEntries = {
     message:
       'Unlocking without a password reset is not offered. Reset your password instead; it also unlocks your account.',
     operatorHint:
-      'The tenant setting "allow users to unlock accounts without resetting their password" is off.',
+      'The tenant setting "allow users to unlock accounts without resetting their password" is off, or the agent that took the operation has its `accountUnlock` option off (the setup wizard\'s "Unlock without a password reset" box; `detail` says so).',
   },
   agent_unavailable: {
     kind: 'outcome',
