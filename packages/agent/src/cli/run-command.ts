@@ -15,7 +15,9 @@ ${COMMON_HELP}`,
     const { values } = parseCommandArgs(args, {});
     const config = loadAgentConfig(commandEnv(values));
     const log = agentLog(config.logLevel);
-    const agent = await startAgent(config, log);
+    const agent = await startAgent(config, log, {
+      ...(config.cloudCaFile ? { cloudCaFile: config.cloudCaFile } : {}),
+    });
     console.log(
       `ferry agent ${agent.agentId} running; writeback ${config.passwordWriteback ? 'on' : 'off'}`,
     );

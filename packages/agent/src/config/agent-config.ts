@@ -43,6 +43,11 @@ export const agentConfigSchema = z
       'Domain controllers, in order of preference (ldaps:// only).',
       { env: 'FERRY_AGENT_LDAP_URLS' },
     ),
+    cloudCaFile: key(
+      z.string().min(1).optional(),
+      "PEM file of the CA that signed the cloud's HTTPS certificate, for enrollment and the agent channel (else the system store; `enroll --ca-file` wins over it).",
+      { env: 'FERRY_AGENT_CLOUD_CA_FILE' },
+    ),
     ldapCaFile: key(
       z.string().min(1).optional(),
       "PEM file of the CA that signed the DCs' certificates (else the system store).",
@@ -133,14 +138,25 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
 }
 
 // Enrollment only writes the state folder: the directory settings may not exist yet.
-const stateOnlySchema = z.object({ stateDir: agentConfigSchema.shape.stateDir });
+const enrollmentSchema = z.object({
+  stateDir: agentConfigSchema.shape.stateDir,
+  cloudCaFile: agentConfigSchema.shape.cloudCaFile,
+});
 
-/** The state folder alone, from the same sources (for `enroll`, before LDAP is configured). */
-export function loadAgentStateDir(env: Env = process.env): string {
-  return loadConfig(stateOnlySchema, {
+/**
+ * The settings enrollment uses (state folder, the cloud's CA file), from the same sources,
+ * before LDAP is configured; the other keys of a full settings file are left alone.
+ */
+export function loadEnrollmentConfig(env: Env = process.env): z.output<typeof enrollmentSchema> {
+  return loadConfig(enrollmentSchema, {
     env: withDefaultConfigFile(env),
     fileVariable: 'FERRY_AGENT_CONFIG',
-  }).stateDir;
+  });
+}
+
+/** The state folder alone, from the same sources (before LDAP is configured). */
+export function loadAgentStateDir(env: Env = process.env): string {
+  return loadEnrollmentConfig(env).stateDir;
 }
 
 const NOT_CRITICAL = '(!(isCriticalSystemObject=TRUE))';

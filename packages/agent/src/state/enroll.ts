@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { AGENT_VERSION } from '../version.js';
 import { saveEnrollment, type AgentIdentity, type StatePaths } from './agent-state.js';
+import { postCloudJson, type CloudAnswer } from '../transport/cloud-request.js';
 import { cloudEndpoint } from '../transport/gateway-url.js';
 
 const enrollResponseSchema = z.object({
@@ -37,17 +38,18 @@ export async function enroll(options: {
   readonly token: Secret;
   readonly name: string;
   readonly paths: StatePaths;
+  /** PEM of the CA that signed the cloud's certificate (else the system store). */
+  readonly ca?: Buffer | undefined;
 }): Promise<AgentIdentity> {
   // Checked before any key is made: the token and the pinned key never travel in clear.
   const url = cloudEndpoint(options.cloudUrl, '/api/v1/agents/enroll');
   const encryption = await generateEncryptionKeyPair();
   const signing = await generateSigningKeyPair();
-  let response: Response;
+  let response: CloudAnswer;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    response = await postCloudJson(
+      url,
+      {
         token: options.token.reveal(),
         name: options.name,
         hostname: hostname(),
@@ -55,18 +57,17 @@ export async function enroll(options: {
         protocolVersion: AGENT_PROTOCOL_VERSION,
         encryptionKey: encryption.publicJwk,
         signingKey: signing.publicJwk,
-      }),
-    });
+      },
+      options.ca,
+    );
   } catch (error) {
     throw new EnrollmentError(
       `cannot reach the cloud at ${url.origin}: ${(error as Error).message}`,
       'cloud_unreachable',
     );
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    error?: { code?: string; message?: string };
-  };
-  if (!response.ok) {
+  const body = response.body as { error?: { code?: string; message?: string } };
+  if (response.status !== 201) {
     throw new EnrollmentError(
       `enrollment refused (${response.status}): ${body.error?.message ?? 'no reason given'}`,
       body.error?.code ?? 'enrollment_refused',
