@@ -79,6 +79,10 @@ describe('ferry-agent setup on a terminal: a person answers the wizard through a
     await s.answer(/Password of CN=svc-ferry[^\n]* \(not shown\): $/, serviceAccount.password);
     await s.expect(/Bound to ldaps:\/\/localhost:636/);
     await s.expect(/Directory: Active Directory/);
+    // The domain's DCs are listed; the lab's own name does not resolve here, so none is offered.
+    await s.expect(
+      /Domain controllers of this domain:\n {2}\S+ \(rootDSE dnsHostName; the DC answering on ldaps:\/\/localhost:636/,
+    );
     await s.answer(/Base DN \(users are found under it\) \[DC=corp,DC=example,DC=test\]: $/, '');
     const [, staff] = await s.expect(new RegExp(`\\[ \\] (\\d+)\\. ${ous.staff}\\n`));
     await s.answer(/Numbers to tick or untick \(Enter when done\): $/, staff!);

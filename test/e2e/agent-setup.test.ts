@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadAgentConfig } from '@ferry/agent';
+import { requireOpenLdapState } from '@ferry/lab';
 import { Secret } from '@ferry/protocol';
 import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
 import { startProcess } from '../../scripts/support/processes.js';
@@ -193,5 +195,39 @@ describe('ferry-agent setup --yes: the flags alone make an agent that serves wri
       .connector()
       .verifyCredentials({ by: 'sAMAccountName', value: user.sAMAccountName }, Secret.of(password));
     assert.equal(verified.code, 'applied');
+  });
+
+  test('on an OpenLDAP directory the dialect is detected from the rootDSE and written', async () => {
+    const openldap = await requireOpenLdapState();
+    const token = (await system.api.post('/api/v1/agents/enrollment-tokens')).json.token;
+    const secrets = path.join(dir, 'openldap-secrets');
+    writeFileSync(secrets, openldap.serviceAccount.password, { mode: 0o600 });
+    const configFile = path.join(dir, 'openldap', 'agent.yaml');
+    const done = await setup([
+      '--yes',
+      '--config',
+      configFile,
+      '--state-dir',
+      path.join(dir, 'openldap', 'state'),
+      '--cloud',
+      system.nodes[0]!.url,
+      '--token',
+      token,
+      '--dc',
+      openldap.ldapsUrl,
+      '--ca-file',
+      openldap.caFile,
+      '--bind-dn',
+      openldap.serviceAccount.dn,
+      '--bind-password-file',
+      secrets,
+      '--password-writeback',
+    ]);
+    assert.equal(done.code, 0, done.output);
+    assert.match(done.output, /Directory: OpenLDAP: the rootDSE is an OpenLDAProotDSE/);
+    assert.doesNotMatch(done.output, /critical objects/);
+    const config = loadAgentConfig({ FERRY_AGENT_CONFIG: configFile });
+    assert.equal(config.directory, 'openldap');
+    assert.equal(config.baseDn, openldap.baseDn);
   });
 });
