@@ -69,6 +69,31 @@ describe('Admin center in a browser (cloud + agent + lab DC + Chromium)', () => 
     await screenshot(page, 'admin-on-premises');
   });
 
+  test("the blade shows the agent's last doctor report, problems first with their fixes", async () => {
+    const reports = page.getByTestId('doctor-reports');
+    await reports.getByRole('heading', { name: 'Agent health checks' }).waitFor();
+    // The agent runs the doctor when it connects; the blade polls until the report is there.
+    const writeback = reports.locator('[data-check="tenant_writeback"]');
+    await writeback.waitFor({ state: 'attached' });
+    assert.equal(await writeback.getAttribute('data-status'), 'pass');
+    const problems = reports.locator('li[data-status="warn"], li[data-status="fail"]');
+    assert.ok((await problems.count()) > 0, 'the lab agent has at least one warning');
+    for (const problem of await problems.all()) {
+      assert.equal(await problem.isVisible(), true, 'problems are not folded away');
+      assert.match(await problem.innerText(), /How to fix/);
+    }
+    // Passed checks are folded; opening them shows the evidence read from the directory.
+    await reports
+      .getByText(/^Passed checks \(\d+\)$/)
+      .first()
+      .click();
+    await writeback.waitFor();
+    assert.match(await writeback.innerText(), /on: "write back passwords/);
+    assert.match(await reports.locator('h3').first().innerText(), /checked/);
+    await expectAccessible();
+    await screenshot(page, 'admin-doctor-report');
+  });
+
   test('the two switches save to the tenant settings', async () => {
     await page.getByRole('switch', { name: /unlock accounts without resetting/ }).check();
     await page.getByRole('button', { name: 'Save' }).click();

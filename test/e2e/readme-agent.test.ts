@@ -24,6 +24,28 @@ function readmeBlocks(heading: string): { yaml: string; sh: string; shBlocks: st
   return { yaml: block('yaml'), sh: block('sh'), shBlocks };
 }
 
+/** The command lines of every sh block of one README section (indented blocks too). */
+function readmeCommands(heading: string): string[] {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `README has a "${heading}" section`);
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 4));
+  const lines: string[] = [];
+  for (const match of section.matchAll(/^( *)```sh\n([\s\S]*?)^ *```/gm)) {
+    const body = match[2]!.replace(/\\\n\s*/g, '');
+    lines.push(
+      ...body
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    );
+  }
+  return lines;
+}
+
+/** A command line without its trailing comment, with single spaces. */
+const bare = (line: string): string => line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ');
+
 /** A shell started like an admin's, with no FERRY_AGENT_* variable but the ones given. */
 function shell(command: string, env: NodeJS.ProcessEnv) {
   const clean = Object.fromEntries(
@@ -46,6 +68,8 @@ describe('README "Running the agent": the commands work as printed', () => {
   let lab: LabState;
   let system: FerrySystem;
   let running: ReturnType<typeof shell> | undefined;
+  let agentEnv: NodeJS.ProcessEnv = {};
+  let agentId = '';
 
   before(async () => {
     lab = await requireLabState();
@@ -90,7 +114,9 @@ describe('README "Running the agent": the commands work as printed', () => {
       env,
     );
     assert.equal(await enroll.exited, 0, enroll.out.stderr);
-    assert.match(enroll.out.stdout, /ferry agent enrolled as \S+/);
+    agentId = /ferry agent enrolled as (\S+)/.exec(enroll.out.stdout)?.[1] ?? '';
+    assert.notEqual(agentId, '', enroll.out.stdout);
+    agentEnv = env;
 
     running = shell(runLine!, env);
     await eventually(
@@ -149,5 +175,72 @@ describe('README "Running the agent": the commands work as printed', () => {
     assert.match(setup.out.stdout, /SHA-256: {2}([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     assert.match(setup.out.stdout, /Enrolled as \S+/);
     assert.match(readFileSync(env.FERRY_AGENT_CONFIG, 'utf8'), /^passwordWriteback: true$/m);
+  });
+
+  test("the running agent sends its doctor report to the cloud, with the cloud's own facts", async () => {
+    assert.ok(running, 'the agent runs (previous test)');
+    const report = await eventually(async () => {
+      const { json } = await system.api.get('/api/v1/agents/doctor-reports');
+      return json.items?.find((item: { agentId: string }) => item.agentId === agentId)?.report;
+    }, 'the doctor report of the agent in the cloud');
+    const checks = new Map<string, { status: string; fix?: string }>(
+      report.checks.map((check: { id: string }) => [check.id, check]),
+    );
+    assert.equal(report.trigger, 'start');
+    assert.equal(checks.get('bind')?.status, 'pass');
+    assert.equal(checks.get('tenant_writeback')?.status, 'pass');
+    assert.equal(checks.get('agent_enabled')?.status, 'pass');
+    assert.ok(checks.has('sspr_readiness'), 'SSPR readiness is reported');
+    assert.ok(checks.has('right_write_marker'), 'the write-marker right is checked');
+    assert.equal(JSON.stringify(report).includes(lab.serviceAccount.password), false);
+  });
+
+  test('"Checking the agent\'s setup": doctor, doctor --json and delegate work as printed', async () => {
+    assert.ok(running, 'the agent runs (first test)');
+    const lines = readmeCommands("Checking the agent's setup: `ferry-agent doctor`").map(bare);
+    const [table, json, delegate] = lines;
+    assert.equal(table, 'npm run agent -- doctor');
+    assert.equal(json, 'npm run agent -- doctor --json');
+    assert.equal(delegate, 'npm run agent -- delegate');
+
+    const asJson = shell(json!, agentEnv);
+    const code = await asJson.exited;
+    const parsed = JSON.parse(asJson.out.stdout.slice(asJson.out.stdout.indexOf('{')));
+    assert.equal(code, { pass: 0, warn: 1, fail: 2 }[parsed.status as string], asJson.out.stderr);
+    const ids = new Map<string, string>(
+      parsed.checks.map((check: { id: string; status: string }) => [check.id, check.status]),
+    );
+    // Asked through the running agent's control socket, which asks the cloud.
+    assert.equal(ids.get('tenant_writeback'), 'pass');
+    assert.equal(ids.get('cloud_clock'), 'pass');
+    assert.ok(ids.has('sspr_readiness'));
+
+    const asTable = shell(table!, agentEnv);
+    assert.equal(await asTable.exited, code);
+    assert.match(asTable.out.stdout, /^PASS {2}Tenant's password writeback setting/m);
+    assert.match(asTable.out.stdout, /overall (pass|warn|fail)$/m);
+
+    const rights = shell(delegate!, agentEnv);
+    assert.equal(await rights.exited, 0, rights.out.stderr);
+    assert.match(rights.out.stdout, /# Write msDS-cloudExtensionAttribute20 \(the write marker\)/);
+    assert.match(rights.out.stdout, /WP;msDS-cloudExtensionAttribute20;user/);
+  });
+
+  test('"Getting started": each agent command is one the tests above run as printed', () => {
+    // Enroll and run, the interactive wizard, doctor, doctor --json and delegate: run above.
+    const { sh, shBlocks } = readmeBlocks('Running the agent');
+    const wizard = shBlocks.find((text) => text.includes('agent -- setup'))!.split('\n')[0]!;
+    const tested = new Set(
+      [
+        ...sh.trim().split('\n'),
+        wizard,
+        ...readmeCommands("Checking the agent's setup: `ferry-agent doctor`").slice(0, 3),
+      ].map(bare),
+    );
+    const steps = readmeCommands('Getting started').map(bare);
+    assert.ok(steps.length >= 4, steps.join('\n'));
+    for (const line of steps) {
+      assert.ok(tested.has(line), `"${line}" is run by a README test`);
+    }
   });
 });

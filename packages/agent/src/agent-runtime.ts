@@ -13,6 +13,7 @@ import { OperationExecutor } from './writeback/operation-executor.js';
 import { SyncCoordinator } from './sync/sync-coordinator.js';
 import { SyncReader } from './sync/sync-reader.js';
 import { ControlServer } from './control/control-server.js';
+import { DoctorReporter } from './doctor/doctor-reporter.js';
 
 export interface AgentRuntime {
   readonly channel: AgentChannel;
@@ -76,6 +77,8 @@ export async function startAgent(
     caFile: options.cloudCaFile ? readFileSync(options.cloudCaFile) : undefined,
   });
   link.channel = channel;
+  const doctor = new DoctorReporter(config, channel, log);
+  doctor.start();
   channel.start();
   if (config.sync && !(connector instanceof AdConnector)) {
     log.error('sync from OpenLDAP is not available yet: set FERRY_AGENT_SYNC=false');
@@ -121,6 +124,7 @@ export async function startAgent(
     agentId: identity.agentId,
     async stop() {
       await control.stop();
+      await doctor.stop();
       await sync?.stop();
       await channel.stop();
       await connector.close();

@@ -84,6 +84,7 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
       'right_reset_password',
       'right_write_lockout_time',
       'right_write_pwd_last_set',
+      'right_write_marker',
       'read_pso_container',
       'read_deleted_objects',
     ]) {
@@ -94,6 +95,12 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
     }
     assert.match(checks.get('right_reset_password')!.evidence, /missing on (\d+) of \1 users/);
     assert.match(checks.get('right_reset_password')!.fix!, /samba-tool dsacl set .*00299570-246d/);
+    // The marker's schemaIDGUID is read from the lab's schema (msDS-cloudExtensionAttribute20).
+    assert.match(
+      checks.get('right_write_marker')!.fix!,
+      /WP;f5446328-8b6e-498d-95a8-211748d5acdc;bf967aba/,
+    );
+    assert.match(checks.get('right_write_marker')!.fix!, /WP;msDS-cloudExtensionAttribute20;user/);
     assert.equal(JSON.stringify([...checks.values()]).includes(account.password), false);
   });
 
@@ -117,6 +124,7 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
     // Deleted Objects is the one right an admin must grant by hand: apply says so and exits 1.
     assert.equal(code, 1, output);
     assert.match(output, /granted: Reset Password on descendant user objects/);
+    assert.match(output, /granted: Write msDS-cloudExtensionAttribute20 \(the write marker\)/);
     assert.match(output, /NOT granted .*CN=Deleted Objects/);
     await grantDeletedObjectsRead(labPaths(), accountSid);
     assert.equal(output.includes(lab.state.admin.password), false);
@@ -126,12 +134,23 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
       'right_change_password',
       'right_write_lockout_time',
       'right_write_pwd_last_set',
+      'right_write_marker',
       'right_unexpire_password',
       'read_pso_container',
       'read_deleted_objects',
     ]) {
       assert.equal(checks.get(id)?.status, 'pass', `${id}: ${JSON.stringify(checks.get(id))}`);
     }
+  });
+
+  test('a write marker the schema does not have fails, naming the setting', async () => {
+    const checks = await doctor(lab.state.serviceAccount, lab.state.ous.staff, {
+      FERRY_AGENT_WRITEBACK_MARKER: 'ferryNoSuchAttribute',
+    });
+    const marker = checks.get('right_write_marker')!;
+    assert.equal(marker.status, 'fail');
+    assert.match(marker.evidence, /the schema has no attribute ferryNoSuchAttribute/);
+    assert.match(marker.fix!, /writebackMarker/);
   });
 
   test('minimum password age: 1 day warns with the GPO path and samba-tool fix; 0 passes', async () => {
@@ -155,6 +174,7 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
     assert.match(checks.get('protected_users')!.evidence, /CN=tom\.admin,/);
     assert.match(checks.get('cannot_change_password')!.evidence, /CN=dave,/);
     assert.equal(checks.get('right_reset_password')!.status, 'pass');
+    assert.equal(checks.get('right_write_marker')!.status, 'pass');
   });
 
   test('a wrong CA and a host name the certificate does not hold fail, saying so', async () => {

@@ -34,7 +34,7 @@ for (const backend of backends) {
         displayName: 'alice',
         source: 'cloud',
         methods: [],
-        registration: { required: false, missing: 0, allowed: ['email', 'totp'] },
+        registration: { required: false, missing: 0, allowed: ['email', 'totp'], review: false },
       });
       const me = await client.get('/api/v1/me');
       assert.equal(me.status, 200);
@@ -63,6 +63,7 @@ for (const backend of backends) {
         required: true,
         missing: 2,
         allowed: ['email', 'phone', 'totp'],
+        review: false,
       });
       await h.cloud.services.methods.setEmail(h.tenantId, alice.id, 'alice@mail.test');
       assert.equal((await client.get('/api/v1/me')).json.registration.missing, 1);
@@ -75,9 +76,52 @@ for (const backend of backends) {
         required: false,
         missing: 0,
         allowed: ['email', 'totp'],
+        review: false,
       });
       await admin.put('/api/v1/settings/password-reset', settings);
       await h.cloud.services.methods.remove(h.tenantId, alice.id, 'email');
+    });
+
+    test('coverage counts users with enough methods; "require registration" asks them to review once', async () => {
+      const settings = (await admin.get('/api/v1/settings/password-reset')).json;
+      await admin.put('/api/v1/settings/password-reset', {
+        ...settings,
+        ssprEnabled: 'all',
+        methodsRequired: 1,
+        methodsAllowed: ['email', 'totp'],
+      });
+      const coverage = async () =>
+        (await admin.get('/api/v1/settings/password-reset/coverage')).json;
+      const before = await coverage();
+      assert.equal(before.all.scope, 'all');
+      assert.equal(before.synced.usersInScope, 0, 'no synced user in this tenant');
+      await h.cloud.services.methods.setEmail(h.tenantId, alice.id, 'alice@mail.test');
+      const after = await coverage();
+      assert.equal(after.all.usersInScope, before.all.usersInScope);
+      assert.equal(after.all.usersReady, before.all.usersReady + 1);
+      // A phone is not an allowed method here: it does not count.
+      await h.cloud.services.methods.setPhone(h.tenantId, alice.id, '+33600000000');
+      assert.equal((await coverage()).all.usersReady, after.all.usersReady);
+
+      const { client } = await signInToMyAccount(h, alice.upn, alice.password);
+      assert.equal((await client.get('/api/v1/me')).json.registration.required, false);
+      const requested = await admin.post('/api/v1/settings/password-reset/require-registration');
+      assert.equal(requested.status, 200, requested.body);
+      assert.match(requested.json.registrationRequestedAt, /^\d{4}-/);
+      assert.deepEqual((await client.get('/api/v1/me')).json.registration, {
+        required: true,
+        missing: 0,
+        allowed: ['email', 'totp'],
+        review: true,
+      });
+      const reviewed = await client.post('/api/v1/me/registration/review');
+      assert.equal(reviewed.status, 200, reviewed.body);
+      assert.equal(reviewed.json.registration.required, false);
+      assert.equal((await client.get('/api/v1/me')).json.registration.review, false);
+
+      await admin.put('/api/v1/settings/password-reset', settings);
+      await h.cloud.services.methods.remove(h.tenantId, alice.id, 'email');
+      await h.cloud.services.methods.remove(h.tenantId, alice.id, 'phone');
     });
 
     test('a wrong password answers exactly as an unknown user: 401 invalid_credentials', async () => {

@@ -4,6 +4,7 @@ import { loadAgentConfig } from '../config/agent-config.js';
 import { applyDelegation } from '../delegation/apply-delegation.js';
 import { delegationPlan, sambaToolLine } from '../delegation/delegation-plan.js';
 import { readRootDse } from '../directory/ad/root-dse.js';
+import { readAttributeGuid } from '../directory/ad/schema-guid.js';
 import { readAccount } from '../doctor/account-facts.js';
 import { SyncScope } from '../sync/sync-scope.js';
 import { COMMON_HELP, commandEnv, parseCommandArgs, type AgentCommand } from './command.js';
@@ -13,8 +14,9 @@ export const delegateCommand: AgentCommand = {
   name: 'delegate',
   summary: "print (or --apply) the service account's least-privilege rights",
   help: `usage: ferry-agent delegate [--apply --admin-dn DN --admin-password-file FILE]
-Prints the exact rights the service account (bindDn) needs on the OUs in scope, the domain
-root, the Password Settings Container and Deleted Objects: dsacls and PowerShell lines for
+Prints the exact rights the service account (bindDn) needs on the OUs in scope (with write on
+the write-marker attribute, writebackMarker), the domain root, the Password Settings Container
+and Deleted Objects: dsacls and PowerShell lines for
 Windows AD, samba-tool dsacl lines for Samba. With --apply and a domain admin's credentials
 it adds them itself (existing rights are kept; nothing else changes).
   --apply                    grant the rights now
@@ -47,7 +49,14 @@ ${COMMON_HELP}`,
       const { account } = await readAccount(client, config.bindDn, domainDn);
       const ous = new SyncScope(config.baseDn, config.syncIncludeOus, config.syncExcludeOus)
         .searchBases;
-      const plan = delegationPlan(domainDn, ous);
+      const markerGuid = await readAttributeGuid(client, config.writebackMarker);
+      if (!markerGuid) {
+        console.log(
+          `warning: the schema has no attribute ${config.writebackMarker} (writebackMarker): no right to write it is printed or granted; choose an attribute your schema has`,
+        );
+      }
+      const marker = markerGuid ? { name: config.writebackMarker, guid: markerGuid } : undefined;
+      const plan = delegationPlan(domainDn, ous, marker);
       if (values.apply) {
         const outcomes = await applyDelegation(client, plan, account.sid);
         for (const { grant, outcome } of outcomes) {

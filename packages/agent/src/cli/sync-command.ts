@@ -121,6 +121,8 @@ function describe(event: ControlEvent): string {
       return `ferry-agent: error [${event.code}]: ${event.message}`;
     case 'progress':
       return progressLine(event.progress, new Date());
+    case 'doctor_facts':
+      return `the cloud's doctor facts at ${event.facts.cloudTime}`;
   }
 }
 

@@ -111,6 +111,11 @@ export const agentConfigSchema = z
       'Users per sync batch (each batch is one cloud transaction).',
       { env: 'FERRY_AGENT_SYNC_BATCH_SIZE' },
     ),
+    doctorIntervalMinutes: key(
+      z.number().int().min(0).max(10_080).default(360),
+      'The running agent runs `ferry-agent doctor` when it first connects and then every this many minutes, and sends the report to the cloud (Admin center > On-premises); 0 only at start.',
+      { env: 'FERRY_AGENT_DOCTOR_INTERVAL_MINUTES' },
+    ),
     logLevel: key(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       'Minimum level of the JSON log written to stderr.',

@@ -1,4 +1,4 @@
-import { syncCursorSchema, syncPreviewChangesSchema } from '@ferry/protocol';
+import { doctorFactsSchema, syncCursorSchema, syncPreviewChangesSchema } from '@ferry/protocol';
 import { z } from 'zod';
 
 /**
@@ -9,6 +9,8 @@ export const controlRequestSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('status') }).strict(),
   z.object({ command: z.literal('sync'), full: z.boolean().default(false) }).strict(),
   z.object({ command: z.literal('preview') }).strict(),
+  /** For `ferry-agent doctor`: the running agent asks the cloud over its channel. */
+  z.object({ command: z.literal('doctor_facts') }).strict(),
 ]);
 export type ControlRequest = z.input<typeof controlRequestSchema>;
 export type ControlCommand = z.output<typeof controlRequestSchema>;
@@ -50,6 +52,13 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), progress: progressSchema }),
   z.object({ type: z.literal('result'), run: runSchema }),
   z.object({ type: z.literal('preview'), run: runSchema, changes: syncPreviewChangesSchema }),
+  /** The cloud's doctor facts, with the agent's clock (ms) when it asked and when they came. */
+  z.object({
+    type: z.literal('doctor_facts'),
+    facts: doctorFactsSchema,
+    askedAt: z.number(),
+    answeredAt: z.number(),
+  }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ControlEvent = z.infer<typeof controlEventSchema>;

@@ -110,6 +110,15 @@ export class ControlServer {
       });
       return;
     }
+    if (request.command === 'doctor_facts') {
+      const askedAt = Date.now();
+      const facts = await channel.doctor.requestFacts();
+      if (!facts) {
+        throw new SyncCommandError('cloud_unreachable', `the agent's channel is ${channel.state}`);
+      }
+      send({ type: 'doctor_facts', facts, askedAt, answeredAt: Date.now() });
+      return;
+    }
     if (!sync)
       throw new SyncCommandError(
         'sync_disabled',

@@ -20,6 +20,7 @@ export type GrantId =
   | 'change_password'
   | 'write_lockout_time'
   | 'write_pwd_last_set'
+  | 'write_marker'
   | 'unexpire_password'
   | 'read_pso_container'
   | 'read_deleted_objects';
@@ -61,12 +62,23 @@ function samOf(account: string): string {
   return account.includes('\\') ? account.slice(account.indexOf('\\') + 1) : account;
 }
 
+/** The write-marker attribute (ADR 0011) and its schemaIDGUID, as read from the schema. */
+export interface MarkerAttribute {
+  readonly name: string;
+  readonly guid: string;
+}
+
 /**
  * The rights, in the order the doctor checks them: on each OU that holds users in scope, for
- * descendant users, Reset Password, Change Password, write lockoutTime and pwdLastSet; on the
- * domain root Unexpire Password; read on the Password Settings Container and Deleted Objects.
+ * descendant users, Reset Password, Change Password, write lockoutTime, pwdLastSet and the
+ * write marker (when its GUID is known); on the domain root Unexpire Password; read on the
+ * Password Settings Container and Deleted Objects.
  */
-export function delegationPlan(domainDn: string, userOus: readonly string[]): Grant[] {
+export function delegationPlan(
+  domainDn: string,
+  userOus: readonly string[],
+  marker?: MarkerAttribute,
+): Grant[] {
   const perOu = userOus.flatMap((ou) => [
     userGrant(
       'reset_password',
@@ -104,6 +116,19 @@ export function delegationPlan(domainDn: string, userOus: readonly string[]): Gr
       'WP;pwdLastSet',
       'WriteProperty',
     ),
+    ...(marker
+      ? [
+          userGrant(
+            'write_marker',
+            `Write ${marker.name} (the write marker)`,
+            ou,
+            ACCESS.writeProperty,
+            marker.guid,
+            `WP;${marker.name}`,
+            'WriteProperty',
+          ),
+        ]
+      : []),
   ]);
   const psoContainer = `CN=Password Settings Container,CN=System,${domainDn}`;
   const deletedObjects = `CN=Deleted Objects,${domainDn}`;

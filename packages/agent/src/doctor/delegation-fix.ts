@@ -1,4 +1,9 @@
-import { delegationPlan, sambaToolLine, type GrantId } from '../delegation/delegation-plan.js';
+import {
+  delegationPlan,
+  sambaToolLine,
+  type GrantId,
+  type MarkerAttribute,
+} from '../delegation/delegation-plan.js';
 
 export interface AccountFacts {
   readonly dn: string;
@@ -12,11 +17,15 @@ export interface DirectoryFacts {
   readonly ldapUrl: string;
   readonly userOus: readonly string[];
   readonly account: AccountFacts;
+  /** The write-marker attribute, when the schema has it. */
+  readonly marker?: MarkerAttribute | undefined;
 }
 
 /** The exact lines that grant one right: Windows (dsacls, PowerShell) and Samba, per object. */
 export function grantFix(facts: DirectoryFacts, id: GrantId): string {
-  const grants = delegationPlan(facts.domainDn, facts.userOus).filter((grant) => grant.id === id);
+  const grants = delegationPlan(facts.domainDn, facts.userOus, facts.marker).filter(
+    (grant) => grant.id === id,
+  );
   const lines = [
     'Windows (dsacls):',
     ...grants.map((grant) => `  ${grant.dsacls(facts.account.logonName)}`),

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'ldapts';
 import type { AgentConfig } from '../config/agent-config.js';
 import { readRootDse } from '../directory/ad/root-dse.js';
+import { readAttributeGuid } from '../directory/ad/schema-guid.js';
 import { readAccount } from './account-facts.js';
 import { check, type CheckResult } from './doctor-check.js';
 import type { DirectoryFacts } from './delegation-fix.js';
 import { minimumAgeChecks, policyHintsCheck, readAccessChecks } from './policy-checks.js';
-import { userRightsChecks, unexpireCheck } from './rights-checks.js';
+import { markerMissingCheck, userRightsChecks, unexpireCheck } from './rights-checks.js';
 import { scanScope, someOf } from './scope-scan.js';
 import { certificateChecks } from './tls-probe.js';
 
@@ -21,6 +22,7 @@ export type DirectorySettings = Pick<
   | 'syncIncludeOus'
   | 'syncExcludeOus'
   | 'syncCriticalObjects'
+  | 'writebackMarker'
 >;
 
 /** Every directory check, read from the DCs as the service account. */
@@ -65,11 +67,15 @@ export async function directoryChecks(config: DirectorySettings): Promise<CheckR
       includeOus: config.syncIncludeOus,
       excludeOus: config.syncExcludeOus,
     });
+    const markerGuid = await readAttributeGuid(client, config.writebackMarker).catch(
+      () => undefined,
+    );
     const facts: DirectoryFacts = {
       domainDn,
       ldapUrl: usableUrl,
       userOus: scan.searchBases,
       account,
+      marker: markerGuid ? { name: config.writebackMarker, guid: markerGuid } : undefined,
     };
     const managed = scan.users.filter((user) => config.syncCriticalObjects || !user.critical);
     results.push(
@@ -82,6 +88,7 @@ export async function directoryChecks(config: DirectorySettings): Promise<CheckR
       ),
     );
     results.push(...(await userRightsChecks(client, facts, managed, tokenSids)));
+    if (!facts.marker) results.push(markerMissingCheck(config.writebackMarker));
     results.push(await unexpireCheck(client, facts, tokenSids));
     results.push(...(await readAccessChecks(client, facts, tokenSids)));
     results.push(...(await minimumAgeChecks(client, facts)));

@@ -94,7 +94,30 @@ export async function userRightsChecks(
       sample.length,
       effective,
     ),
+    ...(facts.marker
+      ? [
+          rightCheck(
+            facts,
+            'write_marker',
+            `Write ${facts.marker.name} on users in scope (the write marker, ADR 0011)`,
+            cannotWrite(facts.marker.name),
+            sample.length,
+            `${effective}; every password write swaps it in the same modify, so a write is never applied twice`,
+          ),
+        ]
+      : []),
   ];
+}
+
+/** The configured write-marker attribute is not in the forest's schema: no write can succeed. */
+export function markerMissingCheck(attribute: string): CheckResult {
+  return check(
+    'right_write_marker',
+    `Write ${attribute} on users in scope (the write marker, ADR 0011)`,
+    'fail',
+    `the schema has no attribute ${attribute} (read from the schema naming context)`,
+    'Set writebackMarker (FERRY_AGENT_WRITEBACK_MARKER) to a free single-valued user attribute of your schema: the default msDS-cloudExtensionAttribute20 exists from the Windows Server 2012 schema on.',
+  );
 }
 
 /** Unexpire Password is granted on the domain root (not per user). */

@@ -8,6 +8,8 @@ import {
 } from '@ferry/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { closeSocket } from './close-socket.js';
+import { DoctorLink } from './doctor-link.js';
 import { SyncLink } from './sync-link.js';
 import type { AgentIdentity, AgentKeys, StatePaths } from '../state/agent-state.js';
 import { AGENT_VERSION } from '../version.js';
@@ -57,6 +59,11 @@ export class AgentChannel {
     (message) => this.#send(message),
     () => this.#state === 'online',
   );
+  /** The doctor's facts from the cloud, and its reports to it. */
+  readonly doctor = new DoctorLink(
+    (message) => this.#send(message),
+    () => this.#state === 'online',
+  );
   #listeners = new Set<(state: ChannelState) => void>();
 
   constructor(options: ChannelOptions) {
@@ -76,7 +83,6 @@ export class AgentChannel {
   get state(): ChannelState {
     return this.#state;
   }
-
   get lastRefusal(): { code: string; message: string } | undefined {
     return this.#lastRefusal;
   }
@@ -95,17 +101,7 @@ export class AgentChannel {
     this.#setState('stopped');
     clearTimeout(this.#reconnect);
     this.#clearTimers();
-    const socket = this.#socket;
-    if (socket && socket.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        socket.once('close', () => resolve());
-        socket.close(1000, 'agent stopping');
-        setTimeout(() => {
-          socket.terminate();
-          resolve();
-        }, 2_000).unref();
-      });
-    }
+    if (this.#socket) await closeSocket(this.#socket, 'agent stopping');
   }
 
   /** Sends a fresh status report now (e.g. after the directory came back). */
@@ -152,6 +148,7 @@ export class AgentChannel {
       for (const resolve of this.#pendingClaims.values()) resolve(false);
       this.#pendingClaims.clear();
       this.sync.dropped();
+      this.doctor.dropped();
       if (this.#state === 'stopped') return;
       this.#setState('offline');
       const delay = this.#backoff.next();
@@ -207,6 +204,9 @@ export class AgentChannel {
       case 'sync_preview_result':
       case 'sync_request':
         this.sync.receive(message);
+        return;
+      case 'doctor_facts':
+        this.doctor.receive(message.facts);
         return;
       case 'rotate_keys_request':
         if (this.#sessionId) await this.#rotation.rotate(this.#sessionId);

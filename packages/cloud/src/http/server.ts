@@ -16,6 +16,8 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { bootstrapRoutes } from './routes/bootstrap.js';
 import { agentsRoutes } from './routes/agents.js';
+import { agentDoctorRoutes } from './routes/agent-doctor.js';
+import { registrationCoverageRoutes } from './routes/registration-coverage.js';
 import { applicationsRoutes } from './routes/applications.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -50,8 +52,10 @@ export const routeModules: readonly RouteModule[] = [
   userMethodRoutes,
   groupsRoutes,
   settingsRoutes,
+  registrationCoverageRoutes,
   auditRoutes,
   agentsRoutes,
+  agentDoctorRoutes,
   selfServiceRoutes,
   syncRoutes,
   passwordPolicyRoutes,

@@ -27,7 +27,15 @@ export interface PendingMethodRegistrationsTable {
   expires_at: string;
 }
 
+/** When a user last reviewed their methods (migration 0010). */
+export interface RegistrationReviewsTable {
+  user_id: string;
+  tenant_id: string;
+  reviewed_at: string;
+}
+
 export interface MeDatabase {
+  registration_reviews: RegistrationReviewsTable;
   user_sessions: UserSessionsTable;
   pending_method_registrations: PendingMethodRegistrationsTable;
 }

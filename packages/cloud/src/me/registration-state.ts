@@ -3,6 +3,7 @@ import { isMember } from '../directory/groups.js';
 import type { PasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { MethodView } from '../directory/verification-methods.js';
 import type { Database, MethodKind, UserRow } from '../store/tables.js';
+import { reviewPending } from './registration-review.js';
 
 export interface RegistrationState {
   /** True when My Account must ask the user to register before anything else. */
@@ -11,12 +12,14 @@ export interface RegistrationState {
   readonly missing: number;
   /** The methods the tenant offers (the only ones My Account registers). */
   readonly allowed: MethodKind[];
+  /** An admin asked everyone in scope to review their methods, and this user has not yet. */
+  readonly review: boolean;
 }
 
 /**
  * Whether the user still has to register methods, as Entra's "require users to register when
  * signing in": only users in SSPR scope, only methods the tenant allows, and as many as a
- * reset requires.
+ * reset requires; or to review them, when an admin required registration at next sign-in.
  */
 export async function registrationState(
   db: Kysely<Database>,
@@ -32,9 +35,11 @@ export async function registrationState(
       (await isMember(db, user.tenant_id, settings.ssprGroupId, user.id)));
   const usable = methods.filter((method) => allowed.includes(method.kind)).length;
   const missing = inScope ? Math.max(0, settings.methodsRequired - usable) : 0;
+  const review = inScope && (await reviewPending(db, user.tenant_id, user.id));
   return {
-    required: settings.registrationRequiredAtSignIn && missing > 0,
+    required: (settings.registrationRequiredAtSignIn && missing > 0) || review,
     missing,
     allowed: [...allowed],
+    review,
   };
 }

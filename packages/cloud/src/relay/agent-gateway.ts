@@ -22,6 +22,7 @@ import {
   type AdmissionLimits,
 } from './gateway-admission.js';
 import { rotateKeys } from './agent-key-rotation.js';
+import { doctorFacts, recordDoctorReport } from './agent-doctor.js';
 import { OperationClaims } from './operation-claims.js';
 import { SyncGateway } from '../sync/sync-gateway.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
@@ -55,7 +56,7 @@ export interface GatewayOptions {
  * the proof a socket is read with a small message cap, counts against the per-address and
  * total limits of unproven sockets (`gateway-admission.ts`) and has a deadline. The
  * gateway routes each message: claims and results to `operation-claims.ts`, key rotation to
- * `agent-key-rotation.ts`, sync to `sync/sync-gateway.ts`.
+ * `agent-key-rotation.ts`, sync to `sync/sync-gateway.ts`, the doctor to `agent-doctor.ts`.
  */
 export class AgentGateway {
   readonly #options: GatewayOptions;
@@ -236,6 +237,12 @@ export class AgentGateway {
         return;
       case 'rotate_keys':
         send(await rotateKeys(this.#options, session, message));
+        return;
+      case 'doctor_facts_request':
+        send({ type: 'doctor_facts', facts: await doctorFacts(db, clock, session) });
+        return;
+      case 'doctor_report':
+        await recordDoctorReport(db, session.agentId, message.report, clock.now());
         return;
       case 'sync_lease_request':
       case 'sync_preview':

@@ -104,6 +104,8 @@ export async function insertAgent(
       status_json: null,
       operations_served: 0,
       created_at: agent.now,
+      doctor_report_json: null,
+      doctor_reported_at: null,
     })
     .execute();
 }

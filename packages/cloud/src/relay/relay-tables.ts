@@ -36,6 +36,9 @@ export interface AgentsTable {
   status_json: string | null;
   operations_served: number;
   created_at: string;
+  /** The agent's last doctor report (migration 0009), and when the cloud received it. */
+  doctor_report_json: string | null;
+  doctor_reported_at: string | null;
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './envelope.js';
 export * from './sync.js';
 export * from './json-schema.js';
+export * from './doctor.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { directoryPolicySchema } from '../directory-policy.js';
 import { outcomeSchema } from '../outcomes.js';
+import { doctorFactsSchema, doctorReportSchema } from './doctor.js';
 import { syncBatchSchema, syncCursorSchema, syncPreviewChangesSchema } from './sync.js';
 
 /**
@@ -70,6 +71,10 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     signingKey: z.record(z.string(), z.unknown()),
     proof: z.string().max(4096),
   }),
+  /** "What do you know that my doctor checks?" (v3) — answered with `doctor_facts`. */
+  z.object({ type: z.literal('doctor_facts_request') }),
+  /** A doctor run's report (v3): the cloud keeps the last one per agent for the Admin center. */
+  z.object({ type: z.literal('doctor_report'), report: doctorReportSchema }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
@@ -126,5 +131,6 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
     granted: z.boolean(),
     reason: z.string().max(200).optional(),
   }),
+  z.object({ type: z.literal('doctor_facts'), facts: doctorFactsSchema }),
 ]);
 export type CloudMessage = z.infer<typeof cloudMessageSchema>;

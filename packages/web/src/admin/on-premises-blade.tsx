@@ -7,6 +7,7 @@ import { StepHeading } from '../ui/layout';
 import { Notice } from '../ui/notice';
 import { OutcomeNotice } from '../ui/outcome';
 import { adminApi } from './admin-api';
+import { DoctorReports } from './doctor-reports';
 import { integrationStatus } from './agent-health';
 import { Switch } from './switch';
 import { useResetSettings } from './use-reset-settings';
@@ -76,6 +77,7 @@ export function OnPremisesBlade(props: { readonly onError: (error: unknown) => v
       ) : (
         <OutcomeNotice error={settings.loadError} />
       )}
+      <DoctorReports onError={props.onError} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
 import { Notice } from '../ui/notice';
 import { OutcomeNotice } from '../ui/outcome';
+import { RegistrationCoverageCard } from './registration-coverage-card';
 import { Switch } from './switch';
 import { useResetSettings } from './use-reset-settings';
 
@@ -150,6 +151,7 @@ export function ResetSettingsPage(props: { readonly onError: (error: unknown) =>
           {t('common.save')}
         </Button>
       </form>
+      <RegistrationCoverageCard onError={props.onError} version={Number(saved)} />
     </section>
   );
 }

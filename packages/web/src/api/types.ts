@@ -48,6 +48,8 @@ export interface MeView {
     readonly required: boolean;
     readonly missing: number;
     readonly allowed?: readonly MethodKind[];
+    /** An admin required registration at next sign-in: review the methods once. */
+    readonly review?: boolean;
   };
 }
 
@@ -213,4 +215,42 @@ export interface ApplicationView {
   readonly secretCreatedAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export type DoctorStatus = 'pass' | 'warn' | 'fail';
+
+/** One check of an agent's doctor report (`ferry-agent doctor`). */
+export interface DoctorCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly status: DoctorStatus;
+  readonly evidence: string;
+  readonly fix?: string;
+}
+
+export interface AgentDoctorReport {
+  readonly agentId: string;
+  readonly name: string;
+  readonly hostname: string;
+  readonly receivedAt: string;
+  readonly report: {
+    readonly ranAt: string;
+    readonly trigger: 'start' | 'schedule' | 'manual';
+    readonly overall: DoctorStatus;
+    readonly checks: readonly DoctorCheck[];
+  };
+}
+
+export interface CoverageView {
+  readonly all: RegistrationCoverage;
+  readonly synced: RegistrationCoverage;
+  readonly registrationRequestedAt: string | null;
+}
+
+/** Users in SSPR scope, and those with enough registered methods to reset. */
+export interface RegistrationCoverage {
+  readonly scope: 'none' | 'selected' | 'all';
+  readonly methodsRequired: number;
+  readonly usersInScope: number;
+  readonly usersReady: number;
 }

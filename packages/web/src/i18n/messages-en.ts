@@ -221,6 +221,29 @@ export const messagesEn = {
   'admin.onprem.status.none': 'No on-premises integration client is configured.',
   'admin.onprem.status.agentOff':
     'The agent is connected but its own password writeback switch is off.',
+  'admin.doctor.title': 'Agent health checks',
+  'admin.doctor.none':
+    'No agent has sent a health check yet. Each agent runs `ferry-agent doctor` when it starts and every few hours.',
+  'admin.doctor.agent': '{name} on {host}: checked {when}',
+  'admin.doctor.summary': '{pass} passed, {warn} warnings, {fail} failures',
+  'admin.doctor.status.pass': 'Pass',
+  'admin.doctor.status.warn': 'Warning',
+  'admin.doctor.status.fail': 'Failure',
+  'admin.doctor.fix': 'How to fix',
+  'admin.doctor.passed': 'Passed checks ({count})',
+  'me.registration.review':
+    'Your organisation asks you to check that your security info is up to date, so you can reset your password yourself.',
+  'me.registration.reviewed': 'My security info is up to date',
+  'admin.reset.coverage': 'Registration coverage',
+  'admin.reset.coverage.all':
+    '{ready} of {total} users in scope have registered the {required} method(s) a reset asks.',
+  'admin.reset.coverage.synced':
+    'Of them, synced from your on-premises directory: {ready} of {total}.',
+  'admin.reset.coverage.none': 'Self-service password reset is off: no user is in scope.',
+  'admin.reset.requireRegistration': 'Require registration at next sign-in',
+  'admin.reset.requireRegistration.help':
+    'Every user in scope is asked, at their next sign-in, to register or review their methods.',
+  'admin.reset.requireRegistration.since': 'Registration required at next sign-in since {when}.',
   'admin.reset.title': 'Password reset',
   'admin.reset.scope': 'Self-service password reset enabled',
   'admin.reset.scope.none': 'None',

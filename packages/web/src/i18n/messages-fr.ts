@@ -237,6 +237,31 @@ export const messagesFr: Messages = {
   'admin.onprem.status.none': 'Aucun client d’intégration locale n’est configuré.',
   'admin.onprem.status.agentOff':
     'L’agent est connecté mais sa propre option de réécriture des mots de passe est désactivée.',
+  'admin.doctor.title': 'Diagnostic des agents',
+  'admin.doctor.none':
+    'Aucun agent n’a encore envoyé de diagnostic. Chaque agent exécute `ferry-agent doctor` à son démarrage puis toutes les quelques heures.',
+  'admin.doctor.agent': '{name} sur {host} : vérifié le {when}',
+  'admin.doctor.summary': '{pass} réussies, {warn} avertissements, {fail} échecs',
+  'admin.doctor.status.pass': 'Réussi',
+  'admin.doctor.status.warn': 'Avertissement',
+  'admin.doctor.status.fail': 'Échec',
+  'admin.doctor.fix': 'Comment corriger',
+  'admin.doctor.passed': 'Vérifications réussies ({count})',
+  'me.registration.review':
+    'Votre organisation vous demande de vérifier que vos informations de sécurité sont à jour, pour pouvoir réinitialiser vous-même votre mot de passe.',
+  'me.registration.reviewed': 'Mes informations de sécurité sont à jour',
+  'admin.reset.coverage': 'Couverture de l’inscription',
+  'admin.reset.coverage.all':
+    '{ready} utilisateurs sur {total} dans le périmètre ont inscrit les {required} méthode(s) qu’une réinitialisation demande.',
+  'admin.reset.coverage.synced':
+    'Parmi eux, synchronisés depuis votre annuaire local : {ready} sur {total}.',
+  'admin.reset.coverage.none':
+    'La réinitialisation en libre-service est désactivée : aucun utilisateur n’est dans le périmètre.',
+  'admin.reset.requireRegistration': 'Exiger l’inscription à la prochaine connexion',
+  'admin.reset.requireRegistration.help':
+    'Chaque utilisateur du périmètre devra, à sa prochaine connexion, inscrire ou vérifier ses méthodes.',
+  'admin.reset.requireRegistration.since':
+    'Inscription exigée à la prochaine connexion depuis le {when}.',
   'admin.reset.title': 'Réinitialisation du mot de passe',
   'admin.reset.scope': 'Réinitialisation en libre-service activée',
   'admin.reset.scope.none': 'Aucun',

@@ -91,7 +91,13 @@ export function MyAccountApp() {
       navigate={navigate}
     >
       {current === '' ? (
-        <OverviewPage me={me} onRegister={() => navigate('/myaccount/security')} />
+        <OverviewPage
+          me={me}
+          onRegister={() => navigate('/myaccount/security')}
+          onReviewed={() =>
+            void meApi('/me/registration/review', { method: 'POST' }).then(refresh, refresh)
+          }
+        />
       ) : null}
       {current === 'password' ? <ChangePasswordPage /> : null}
       {current === 'security' ? <SecurityInfoPage me={me} onChanged={refresh} /> : null}

@@ -5,7 +5,12 @@ import { useFocusOnChange } from '../ui/focus';
 import { StepHeading } from '../ui/layout';
 import { Notice } from '../ui/notice';
 
-export function OverviewPage(props: { readonly me: MeView; readonly onRegister: () => void }) {
+export function OverviewPage(props: {
+  readonly me: MeView;
+  readonly onRegister: () => void;
+  /** "My methods are up to date", when an admin asked for a review and none is missing. */
+  readonly onReviewed: () => void;
+}) {
   const { t } = useI18n();
   const { me } = props;
   const heading = useFocusOnChange<HTMLHeadingElement>('overview');
@@ -17,8 +22,19 @@ export function OverviewPage(props: { readonly me: MeView; readonly onRegister: 
       {me.registration.required ? (
         <Notice tone="warning" testId="registration-prompt">
           <h2>{t('me.registration.title')}</h2>
-          <p>{t('me.registration.lead', { missing: me.registration.missing })}</p>
-          <Button onClick={props.onRegister}>{t('me.registration.go')}</Button>
+          {me.registration.missing > 0 ? (
+            <p>{t('me.registration.lead', { missing: me.registration.missing })}</p>
+          ) : (
+            <p>{t('me.registration.review')}</p>
+          )}
+          <div className="row-actions">
+            <Button onClick={props.onRegister}>{t('me.registration.go')}</Button>
+            {me.registration.missing === 0 ? (
+              <Button variant="secondary" onClick={props.onReviewed}>
+                {t('me.registration.reviewed')}
+              </Button>
+            ) : null}
+          </div>
         </Notice>
       ) : (
         <Notice tone="info" />

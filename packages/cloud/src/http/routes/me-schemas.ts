@@ -20,6 +20,7 @@ export const meViewSchema = z.object({
     required: z.boolean(),
     missing: z.number().int(),
     allowed: z.array(methodKindSchema),
+    review: z.boolean(),
   }),
 });
 

@@ -1,6 +1,7 @@
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { meView } from '../../me/me-view.js';
+import { recordRegistrationReview } from '../../me/registration-review.js';
 import { signInUser } from '../../me/user-sign-in.js';
 import {
   clearUserSessionCookies,
@@ -81,5 +82,22 @@ export function meSessionRoutes(app: ZodApp, services: Services): void {
       },
     },
     async (request) => meView(services, currentUser(request).user),
+  );
+  app.post(
+    '/api/v1/me/registration/review',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags: ['me'],
+        summary:
+          'The user reviewed their security info (an admin required registration at next sign-in).',
+        response: { 200: meViewSchema },
+      },
+    },
+    async (request) => {
+      const { user } = currentUser(request);
+      await recordRegistrationReview(services.db, services.clock, user.tenant_id, user.id);
+      return meView(services, user);
+    },
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sendSignInCode, verifySecondFactor } from '../../oidc/sign-in/second-factor.js';
 import { proofAmr } from '../../oidc/sign-in/sign-in-flow.js';
 import { amrOf } from '../../oidc/sign-in/sign-in-records.js';
+import { recordRegistrationReview } from '../../me/registration-review.js';
 import { FerryError } from '../../util/ferry-error.js';
 import type { ZodApp } from '../zod-schemas.js';
 import { codeField } from './me-schemas.js';
@@ -98,6 +99,8 @@ export function signInStepRoutes(app: ZodApp, context: SignInContext): void {
       if (record.stage !== 'register')
         throw new FerryError('sign_in_step_invalid', 'no registration asked');
       const user = await userOf(record);
+      // The user saw their security info: an admin's "review at next sign-in" is answered.
+      await recordRegistrationReview(services.db, services.clock, user.tenant_id, user.id);
       const view = await flow.proceed(record, interaction, user, amrOf(record), source);
       return withRegistrationSession(request, reply, view, user.id);
     },

@@ -8,6 +8,8 @@ import { userSessionsMigration } from './0005-user-sessions.js';
 import { oidcMigration } from './0006-oidc.js';
 import { softMatchGuardMigration } from './0007-soft-match-guard.js';
 import { userSearchMigration } from './0008-user-search.js';
+import { agentDoctorMigration } from './0009-agent-doctor.js';
+import { registrationReviewMigration } from './0010-registration-review.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -23,5 +25,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-oidc': oidcMigration(),
     '0007-soft-match-guard': softMatchGuardMigration(),
     '0008-user-search': userSearchMigration(dialect),
+    '0009-agent-doctor': agentDoctorMigration(),
+    '0010-registration-review': registrationReviewMigration(),
   };
 }
