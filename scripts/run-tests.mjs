@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // Runs Ferry's tests with Node's own test runner (TypeScript through tsx, workspace
-// packages resolved to their sources). Tiers: `unit` (in-process, beside the code:
-// packages/*/src/**/*.test.ts) and `integration` (real peers: packages/*/test/**/*.test.ts,
-// test/e2e/**/*.test.ts and test/browser/*.test.ts, the last driving Chromium). Integration
-// files run one at a time: they share one lab DC.
-import { spawnSync } from 'node:child_process';
+// packages resolved to their sources). Four tiers (docs/architecture.md, "Tests"):
+//   unit         packages/*/src/**/*.test.ts  in-process, nothing external
+//   integration  packages/*/test/**/*.test.ts  real PostgreSQL, SQLite files, the lab DC
+//   e2e          test/e2e/**/*.test.ts         cloud + agent processes + the lab
+//   browser      test/browser/*.test.ts        the same, driven from Chromium
+// `all` runs every tier in two lanes side by side: the files that share the one lab DC (and
+// its fixture users) run one at a time in the lab lane; the files that touch no directory
+// (unit tests, and the cloud's tests, each on its own fresh database) run in the other lane.
+// The lab lane prints as it goes; the other lane's output is printed whole when it ends.
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -28,37 +33,120 @@ function walk(dir, out = []) {
   return out;
 }
 
-const packages = readdirSync(path.join(root, 'packages')).map((name) =>
+const packageDirs = readdirSync(path.join(root, 'packages')).map((name) =>
   path.join(root, 'packages', name),
 );
-const unit = packages.flatMap((dir) => walk(path.join(dir, 'src')));
-const integration = [
-  ...packages.flatMap((dir) => walk(path.join(dir, 'test'))),
-  ...walk(path.join(root, 'test', 'e2e')),
-  ...walk(path.join(root, 'test', 'browser')),
-];
-const selected = { unit, integration, all: [...unit, ...integration] }[tier];
-if (!selected) {
-  console.error(`usage: run-tests.mjs unit|integration|all [filter]`);
-  process.exit(2);
+const tiers = {
+  unit: packageDirs.flatMap((dir) => walk(path.join(dir, 'src'))),
+  integration: packageDirs.flatMap((dir) => walk(path.join(dir, 'test'))),
+  e2e: walk(path.join(root, 'test', 'e2e')),
+  browser: walk(path.join(root, 'test', 'browser')),
+};
+/** Integration files that never reach the lab DC: the cloud's own tests. */
+const directoryFree = (file) => file.startsWith(path.join(root, 'packages', 'cloud', 'test'));
+
+function select(files) {
+  return files.filter((file) => !filter || file.includes(filter)).sort();
 }
-const files = selected.filter((file) => !filter || file.includes(filter)).sort();
-if (files.length === 0) {
-  console.error(`no test files for tier "${tier}"${filter ? ` matching "${filter}"` : ''}`);
-  process.exit(1);
+
+/** The runner's closing counters (`ℹ tests 12`, `ℹ pass 12`, …), summed over every run. */
+const totals = new Map();
+function countSummary(text) {
+  for (const match of text.matchAll(
+    /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo) (\d+)$/gm,
+  )) {
+    totals.set(match[1], (totals.get(match[1]) ?? 0) + Number(match[2]));
+  }
 }
-const concurrency = tier === 'unit' ? '2' : '1';
-const result = spawnSync(
-  process.execPath,
-  [
-    '--conditions=ferry-source',
-    '--import',
-    'tsx',
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec',
-    ...files.map((file) => path.relative(root, file)),
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+/** One `node --test` run over `files`; its output goes to `sink`; resolves with its status. */
+function runFiles(files, concurrency, sink = (chunk) => process.stdout.write(chunk)) {
+  if (files.length === 0) return Promise.resolve(0);
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=ferry-source',
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec',
+      ...files.map((file) => path.relative(root, file)),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  let tail = '';
+  const take = (chunk) => {
+    sink(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  return new Promise((resolve) =>
+    child.on('close', (status) => {
+      countSummary(tail);
+      resolve(status ?? 1);
+    }),
+  );
+}
+
+/** Runs steps one after another; a lane's status is its first failure, or 0. */
+async function lane(steps, sink) {
+  let status = 0;
+  for (const [files, concurrency] of steps) {
+    const result = await runFiles(files, concurrency, sink);
+    if (status === 0) status = result;
+  }
+  return status;
+}
+
+async function main() {
+  if (tier !== 'all') {
+    const files = tiers[tier];
+    if (!files) {
+      console.error(`usage: run-tests.mjs unit|integration|e2e|browser|all [filter]`);
+      return 2;
+    }
+    const selected = select(files);
+    if (selected.length === 0) {
+      console.error(`no test files for tier "${tier}"${filter ? ` matching "${filter}"` : ''}`);
+      return 1;
+    }
+    return runFiles(selected, tier === 'unit' ? 2 : 1);
+  }
+  const unit = select(tiers.unit);
+  const cloud = select(tiers.integration.filter(directoryFree));
+  const lab = select([
+    ...tiers.integration.filter((file) => !directoryFree(file)),
+    ...tiers.e2e,
+    ...tiers.browser,
+  ]);
+  if (unit.length + cloud.length + lab.length === 0) {
+    console.error(`no test files${filter ? ` matching "${filter}"` : ''}`);
+    return 1;
+  }
+  const sideOutput = [];
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
+  const side = lane(
+    [
+      [unit, 2],
+      [cloud, 1],
+    ],
+    (chunk) => sideOutput.push(chunk),
+  ).then((status) => ({ status, at: seconds() }));
+  const labStatus = await lane([[lab, 1]]);
+  const labAt = seconds();
+  const { status: sideStatus, at: sideAt } = await side;
+  console.log(`\n── directory-free lane (unit + packages/cloud/test), ended at ${sideAt} s ──\n`);
+  process.stdout.write(Buffer.concat(sideOutput));
+  console.log(
+    `\nlanes: lab ${labStatus === 0 ? 'passed' : 'FAILED'} (${lab.length} files, ${labAt} s), ` +
+      `directory-free ${sideStatus === 0 ? 'passed' : 'FAILED'} ` +
+      `(${unit.length + cloud.length} files, ${sideAt} s); all lanes together:`,
+  );
+  for (const [name, count] of totals) console.log(`ℹ ${name} ${count}`);
+  return labStatus !== 0 ? labStatus : sideStatus;
+}
+
+process.exit(await main());
