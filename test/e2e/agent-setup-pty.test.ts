@@ -11,6 +11,8 @@ import { FerrySystem } from './support/ferry-system.js';
 import { PtySession } from './support/pty-session.js';
 import { TcpRelay } from './support/tcp-relay.js';
 
+const agentCli = ['--conditions=ferry-source', '--import', 'tsx', 'packages/agent/src/cli/main.ts'];
+
 describe('ferry-agent setup on a terminal: a person answers the wizard through a pseudo-terminal', () => {
   let lab: LabFixture;
   let system: FerrySystem;
@@ -47,10 +49,7 @@ describe('ferry-agent setup on a terminal: a person answers the wizard through a
     session = new PtySession(
       process.execPath,
       [
-        '--conditions=ferry-source',
-        '--import',
-        'tsx',
-        'packages/agent/src/cli/main.ts',
+        ...agentCli,
         'setup',
         '--config',
         configFile,
@@ -117,5 +116,21 @@ describe('ferry-agent setup on a terminal: a person answers the wizard through a
       json.items.some((agent: { name: string }) => agent.name === 'setup-pty'),
       'the agent is enrolled under the name typed',
     );
+  });
+
+  test('Ctrl-C at a question stops the wizard, and nothing is written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ferry-setup-pty-'));
+    const configFile = path.join(dir, 'agent.yaml');
+    const cancelled = new PtySession(
+      process.execPath,
+      [...agentCli, 'setup', '--config', configFile, '--state-dir', path.join(dir, 'state')],
+      { cwd: repoRoot, env: { ...process.env, TERM: 'xterm' } },
+    );
+    session = cancelled;
+    await cancelled.expect(/Cloud URL \(https:\/\/\.\.\.\): $/);
+    cancelled.write('\x03');
+    assert.equal(await cancelled.exited, 130, cancelled.screen);
+    assert.match(cancelled.screen, /setup cancelled/);
+    assert.equal(existsSync(configFile), false);
   });
 });

@@ -48,6 +48,11 @@ export class PtySession {
     this.#pty.write(`${line}\r`);
   }
 
+  /** Types keys as they are (e.g. Ctrl-C is \x03). */
+  write(keys: string): void {
+    this.#pty.write(keys);
+  }
+
   /** Waits for the prompt, then answers it. */
   async answer(prompt: RegExp, line: string): Promise<RegExpMatchArray> {
     const match = await this.expect(prompt);

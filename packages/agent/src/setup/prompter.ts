@@ -67,6 +67,7 @@ export class TerminalPrompter implements Prompter {
   readonly #rl: Interface;
   readonly #output: NodeJS.WriteStream;
   #muted = false;
+  #closing = false;
 
   constructor(
     input: NodeJS.ReadStream = process.stdin,
@@ -80,6 +81,16 @@ export class TerminalPrompter implements Prompter {
       },
     });
     this.#rl = createInterface({ input, output: echo, terminal: true });
+    // Ctrl-C (the terminal is raw while readline reads) or Ctrl-D: stop; a question left open
+    // would otherwise wait for ever. Nothing is written before the summary is confirmed.
+    const cancel = (): void => {
+      output.write('\nsetup cancelled\n');
+      process.exit(130);
+    };
+    this.#rl.on('SIGINT', cancel);
+    this.#rl.on('close', () => {
+      if (!this.#closing) cancel();
+    });
   }
 
   say(text: string): void {
@@ -139,6 +150,7 @@ export class TerminalPrompter implements Prompter {
   }
 
   close(): void {
+    this.#closing = true;
     this.#rl.close();
   }
 }
