@@ -117,6 +117,22 @@ describe('Admin center in a browser (cloud + agent + lab DC + Chromium)', () => 
     await screenshot(page, 'admin-password-reset');
   });
 
+  test('the Password reset blade shows registration coverage and requires registration at next sign-in', async () => {
+    const card = page.getByTestId('registration-coverage');
+    const { json: coverage } = await system.api.get('/api/v1/settings/password-reset/coverage');
+    // Scope "All" was saved by the previous test: the card reloads and counts everyone.
+    await card
+      .getByText(
+        `${coverage.all.usersReady} of ${coverage.all.usersInScope} users in scope have registered`,
+      )
+      .waitFor();
+    await card.getByRole('button', { name: 'Require registration at next sign-in' }).click();
+    await card.getByText(/Registration required at next sign-in since/).waitFor();
+    const after = await system.api.get('/api/v1/settings/password-reset/coverage');
+    assert.match(after.json.registrationRequestedAt, /^\d{4}-/);
+    await expectAccessible();
+  });
+
   test('admin reset with "must change at next logon" reaches AD, which then demands a change', async () => {
     const user = await syncedLabUser(lab, system);
     await page.getByRole('link', { name: 'Users' }).click();
