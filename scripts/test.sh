@@ -12,6 +12,7 @@ npm run lint
 bash scripts/peers/postgres.sh
 bash scripts/peers/chromium.sh
 bash scripts/peers/nginx.sh
+bash scripts/peers/packaging.sh
 npm run lab -- up
 npm run lab -- up openldap
 node scripts/run-tests.mjs all "$@"

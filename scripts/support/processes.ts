@@ -17,17 +17,48 @@ export interface RunningProcess {
 }
 
 /**
- * How a Ferry process runs: `tsx` from the TypeScript sources (`npm start`), or `compiled`
- * from what `npm run build` emits, with plain node as the packages run it.
+ * How a Ferry process runs: `tsx` from the TypeScript sources (`npm start`), `compiled` from
+ * what `npm run build` emits, with plain node as the packages run it, or `{ bin }`: the
+ * `ferry` and `ferry-agent` commands of an installed package or tarball (its bin/ folder).
  */
-export type Runtime = 'tsx' | 'compiled';
+export type Runtime = 'tsx' | 'compiled' | { readonly bin: string };
 
-/** The node arguments that start `packages/X/src/FILE.ts` in the given runtime. */
-export function nodeArguments(script: string, runtime: Runtime): string[] {
+/** The installed command (and its first arguments) that runs a package entry point. */
+const installedCommands: Record<string, [string, ...string[]]> = {
+  'packages/cloud/src/main.ts': ['ferry', 'serve'],
+  'packages/cloud/src/cli.ts': ['ferry'],
+  'packages/agent/src/cli/main.ts': ['ferry-agent'],
+};
+
+/** The node arguments that start `packages/X/src/FILE.ts` in the tsx or compiled runtime. */
+export function nodeArguments(script: string, runtime: 'tsx' | 'compiled'): string[] {
   if (runtime === 'tsx') return ['--conditions=ferry-source', '--import', 'tsx', script];
   const compiled = script.replace(/^packages\/([^/]+)\/src\/(.*)\.ts$/, 'packages/$1/dist/$2.js');
   if (compiled === script) throw new Error(`${script} is not a package source file`);
   return [compiled];
+}
+
+/** Program, arguments, cwd and environment changes that start `script` in `runtime`. */
+function commandLine(script: string, runtime: Runtime) {
+  if (typeof runtime === 'string') {
+    return {
+      file: process.execPath,
+      args: nodeArguments(script, runtime),
+      cwd: repoRoot,
+      path: '',
+    };
+  }
+  const installed = installedCommands[script];
+  if (!installed) throw new Error(`${script} has no installed command`);
+  const [command, ...args] = installed;
+  // Outside the repository, so nothing resolves from its node_modules; `node` is this one.
+  const path_ = `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}`;
+  return {
+    file: path.join(runtime.bin, command),
+    args,
+    cwd: path.dirname(runtime.bin),
+    path: path_,
+  };
 }
 
 export function startProcess(
@@ -37,9 +68,11 @@ export function startProcess(
   runtime: Runtime = 'tsx',
 ): RunningProcess {
   const childEnv = { ...process.env, ...env };
-  if (runtime === 'compiled') delete childEnv['NODE_OPTIONS'];
-  const child = spawn(process.execPath, [...nodeArguments(script, runtime), ...args], {
-    cwd: repoRoot,
+  const command = commandLine(script, runtime);
+  if (runtime !== 'tsx') delete childEnv['NODE_OPTIONS'];
+  if (command.path) childEnv['PATH'] = command.path;
+  const child = spawn(command.file, [...command.args, ...args], {
+    cwd: command.cwd,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -42,6 +42,8 @@ export interface FerrySystemOptions {
   readonly startTimeoutMs?: number;
   /** tsx from the sources (default, as `npm start`) or the compiled build (as the packages). */
   readonly runtime?: Runtime;
+  /** How agents run, when not as the cloud (e.g. the cloud from a package, agents from a tarball). */
+  readonly agentRuntime?: Runtime;
 }
 
 /**
@@ -64,6 +66,10 @@ export class FerrySystem {
 
   get runtime(): Runtime {
     return this.options.runtime ?? 'tsx';
+  }
+
+  get agentRuntime(): Runtime {
+    return this.options.agentRuntime ?? this.runtime;
   }
 
   get api(): Api {
@@ -162,12 +168,17 @@ export class FerrySystem {
       'packages/agent/src/cli/main.ts',
       ['enroll', '--cloud', cloudUrl, '--token-file', tokenFile],
       env,
-      this.runtime,
+      this.agentRuntime,
     );
     const [, agentId] = await enroll.waitFor(/enrolled as (\S+)/, 90_000);
     const run = async (extra: NodeJS.ProcessEnv = {}): Promise<AgentHandle> => {
       const process = this.#track(
-        startProcess('packages/agent/src/cli/main.ts', ['run'], { ...env, ...extra }, this.runtime),
+        startProcess(
+          'packages/agent/src/cli/main.ts',
+          ['run'],
+          { ...env, ...extra },
+          this.agentRuntime,
+        ),
       );
       await process.waitFor(/agent channel: online/, 90_000);
       const handle: AgentHandle = { process, agentId: agentId!, stateDir, tap, restart: run };
