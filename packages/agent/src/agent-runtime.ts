@@ -92,6 +92,7 @@ export async function startAgent(
               includeOus: config.syncIncludeOus,
               excludeOus: config.syncExcludeOus,
               batchSize: config.syncBatchSize,
+              usnPollMs: config.syncUsnPollMs,
               ...syncFilterOption(config),
             },
             { directory: directoryConfigOf(config) },

@@ -118,3 +118,16 @@ test('critical system objects are left out of sync unless asked for; the admin f
   const all = loadAgentConfig({ ...base, FERRY_AGENT_SYNC_CRITICAL_OBJECTS: 'true' });
   assert.equal(syncFilterOf(all), undefined);
 });
+
+test('syncUsnPollMs: 250 ms by default, 0 turns the probe off, below 50 ms is refused', () => {
+  assert.equal(loadAgentConfig(base).syncUsnPollMs, 250);
+  assert.equal(loadAgentConfig({ ...base, FERRY_AGENT_SYNC_USN_POLL_MS: '0' }).syncUsnPollMs, 0);
+  assert.equal(
+    loadAgentConfig({ ...base, FERRY_AGENT_SYNC_USN_POLL_MS: '1000' }).syncUsnPollMs,
+    1000,
+  );
+  assert.throws(
+    () => loadAgentConfig({ ...base, FERRY_AGENT_SYNC_USN_POLL_MS: '10' }),
+    (error: unknown) => error instanceof ConfigError && /syncUsnPollMs/.test(error.message),
+  );
+});

@@ -111,6 +111,17 @@ export const agentConfigSchema = z
       'Users per sync batch (each batch is one cloud transaction).',
       { env: 'FERRY_AGENT_SYNC_BATCH_SIZE' },
     ),
+    syncUsnPollMs: key(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(60_000)
+        .refine((ms) => ms === 0 || ms >= 50, { error: 'must be 0 (off) or at least 50 ms' })
+        .default(250),
+      "How often (ms) the DC's highestCommittedUSN is read between deltas; a delta runs as soon as it moved, so an AD change reaches the cloud within about this long whatever the DC's change notifications do. A quiet probe is one base read of one rootDSE attribute. 0 turns the probe off (notifications and the 2 s safety poll remain).",
+      { env: 'FERRY_AGENT_SYNC_USN_POLL_MS' },
+    ),
     doctorIntervalMinutes: key(
       z.number().int().min(0).max(10_080).default(360),
       'The running agent runs `ferry-agent doctor` when it first connects and then every this many minutes, and sends the report to the cloud (Admin center > On-premises); 0 only at start.',
