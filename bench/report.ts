@@ -1,6 +1,8 @@
 import type { IdleMemoryFigures } from './memory/idle-memory-bench.js';
 import type { OidcFigures } from './oidc/oidc-bench.js';
 import { renderScale } from './scale/scale-report.js';
+import type { SyncScaleFigures } from './scale/sync-scale-bench.js';
+import { renderSyncScale } from './scale/sync-scale-report.js';
 import type { DirectoryScaleFigures } from './scale/directory-scale-bench.js';
 import type { SyncFigures } from './sync-read-run.js';
 import type { SyncCloudFigures } from './sync/sync-cloud-bench.js';
@@ -13,6 +15,7 @@ export interface BenchResults {
   syncRead?: SyncFigures;
   sync?: SyncCloudFigures;
   oidc?: OidcFigures;
+  syncScale?: SyncScaleFigures;
   scale?: DirectoryScaleFigures;
   idleMemory?: IdleMemoryFigures;
 }
@@ -158,6 +161,7 @@ export function renderBenchmarks(results: BenchResults): string {
       `- Ferry at concurrency 8: **${ratio(oidc.token_ferry.c8_ops_per_s, oidc.token_raw.c8_ops_per_s)}** of the in-memory library; p50 ${oidc.token_ferry_c8.p50_ms} ms, p99 ${oidc.token_ferry_c8.p99_ms} ms.`,
     );
   }
+  if (results.syncScale) lines.push(...renderSyncScale(results.syncScale, results.measuredAt));
   if (results.scale) lines.push(...renderScale(results.scale, results.measuredAt));
   const memory = results.idleMemory;
   if (memory) {

@@ -9,6 +9,7 @@ import { labUp } from '@ferry/lab';
 import { benchIdleMemory } from './memory/idle-memory-bench.js';
 import { benchOidc } from './oidc/oidc-bench.js';
 import { benchDirectoryScale } from './scale/directory-scale-bench.js';
+import { benchSyncAtScale } from './scale/sync-scale-bench.js';
 import { mergeSections, renderBenchmarks, type BenchResults } from './report.js';
 import { benchSyncRead } from './sync-read-run.js';
 import { benchSyncIntoCloud } from './sync/sync-cloud-bench.js';
@@ -48,8 +49,9 @@ const results: BenchResults = {
 };
 if (!values.only || values.only === 'writeback')
   results.writeback = await benchWriteback(lab, operations, log);
-if (!values.only || values.only === 'sync') {
-  results.syncRead = await benchSyncRead(lab, log);
+if (!values.only || values.only === 'sync') results.syncRead = await benchSyncRead(lab, log);
+// The change-latency figures (sync section) belong to the scale issue's run too.
+if (!values.only || values.only === 'sync' || values.only === 'scale') {
   results.sync = await benchSyncIntoCloud(lab, log);
 }
 
@@ -59,6 +61,7 @@ if (!values.only || values.only === 'oidc') {
 if (!values.only || values.only === 'memory') results.idleMemory = await benchIdleMemory(lab, log);
 
 if (!values.only || values.only === 'scale') {
+  results.syncScale = await benchSyncAtScale(lab, log);
   results.scale = await benchDirectoryScale(lab, users, operations, log);
 }
 
@@ -97,6 +100,7 @@ function jsonShape(all: BenchResults) {
       : {}),
     ...(all.sync ? { sync: { ...all.sync, agent_read: all.syncRead } } : {}),
     ...(all.oidc ? { oidc: all.oidc } : {}),
+    ...(all.syncScale ? { sync_scale: all.syncScale } : {}),
     ...(all.scale ? { scale: all.scale } : {}),
   };
 }

@@ -24,6 +24,18 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** An empty PostgreSQL database `name` on the bench's server (dropped first if it exists). */
+export async function freshDatabase(
+  name: string,
+): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const drop = async () => {
+    await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+  };
+  await drop();
+  await admin((client) => client.query(`create database ${name}`));
+  return { databaseUrl: databaseUrl(name), drop };
+}
+
 /**
  * A PostgreSQL database holding `users` cloud users, seeded once through the store (migrated
  * schema, default tenant, multi-row INSERTs) and kept between bench runs: a marker table says

@@ -1,4 +1,4 @@
-import { labClient, type LabState } from '@ferry/lab';
+import { bulkMoreOu, generateBulkUsers, labClient, type LabState } from '@ferry/lab';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { measureChangeLatency, type ChangeLatencyFigures } from './change-latency.js';
 import { rawPagedRead } from './raw-paged-read.js';
@@ -26,10 +26,12 @@ export async function benchSyncIntoCloud(
   log: (line: string) => void,
   rounds = 5,
 ): Promise<SyncCloudFigures> {
+  await generateBulkUsers(lab, 10_000, log);
   const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
   const rawStart = performance.now();
-  const rawUsers = await rawPagedRead(raw, lab.ous.bulk);
+  // OU=Bulk itself: the 10,000 first bulk users (the rest, if any, are in OU=Bulk More).
+  const rawUsers = await rawPagedRead(raw, lab.ous.bulk, 'one');
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });
@@ -38,7 +40,11 @@ export async function benchSyncIntoCloud(
     await system.startNode();
     log('sync: full import of the Bulk OU into the cloud');
     const agent = await system.addAgent({
-      env: { FERRY_AGENT_SYNC: 'true', FERRY_AGENT_SYNC_INCLUDE_OUS: lab.ous.bulk },
+      env: {
+        FERRY_AGENT_SYNC: 'true',
+        FERRY_AGENT_SYNC_INCLUDE_OUS: lab.ous.bulk,
+        FERRY_AGENT_SYNC_EXCLUDE_OUS: bulkMoreOu(lab),
+      },
     });
     const [leading] = await agent.process.waitFor(/^.*"msg":"sync: leading".*$/, 30_000);
     const [done] = await agent.process.waitFor(/^.*"msg":"sync: full import done".*$/, 600_000);
