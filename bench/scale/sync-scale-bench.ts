@@ -4,10 +4,14 @@ import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { processTreeRssMb } from '../memory/process-tree-rss.js';
 import { summarize, type LatencySummary } from '../stats.js';
 import { rawPagedRead } from '../sync/raw-paged-read.js';
+import { sql } from 'kysely';
+import { openStore } from '../../packages/cloud/src/store/connect.js';
+import { insertBulkUsers } from '../../packages/cloud/test/helpers/bulk-users.js';
 import { freshDatabase } from './seeded-directory.js';
 
-export const AD_USERS = 100_000;
 const SMALL = 10_000;
+/** The large cloud holds this many users: the synced ones, and cloud-only users to fill up. */
+const LARGE_CLOUD = 100_000;
 
 export interface ImportRun {
   readonly store: 'PostgreSQL' | 'SQLite';
@@ -20,6 +24,8 @@ export interface ImportRun {
 
 export interface AtSize {
   readonly users: number;
+  /** Cloud-only users besides the synced ones (the large cloud filled up to 100,000). */
+  readonly cloud_only: number;
   readonly delta: LatencySummary;
   readonly writeback: LatencySummary;
 }
@@ -39,39 +45,41 @@ interface Running {
 }
 
 /**
- * 100,000 AD users (kept in the lab between runs): a full import into the cloud on
+ * `adUsers` AD users (100,000 by default, kept in the lab between runs): a full import into the cloud on
  * PostgreSQL and on SQLite, each right after the raw paged read of the same OU, with the peak
  * memory of the agent and the cloud; then a cloud holding 10,000 of them (OU=Bulk More left
- * out) beside one holding all 100,000: AD changes seen by both, and password resets through
+ * out) beside one holding all of them: AD changes seen by both, and password resets through
  * each in turn.
  */
 export async function benchSyncAtScale(
   lab: LabState,
+  adUsers: number,
   log: (line: string) => void,
   changes = 20,
   resets = 40,
 ): Promise<SyncScaleFigures> {
-  const bulk = await generateBulkUsers(lab, AD_USERS, log);
+  const bulk = await generateBulkUsers(lab, adUsers, log);
   log(
-    `sync at scale: ${AD_USERS} bulk users (${bulk.created} added in ${bulk.seconds.toFixed(0)} s)`,
+    `sync at scale: ${adUsers} bulk users (${bulk.created} added in ${bulk.seconds.toFixed(0)} s)`,
   );
   const imports: ImportRun[] = [];
   const sqlite = await importInto(lab, 'SQLite', false, log);
   imports.push(sqlite.run);
   await sqlite.system.stop();
-  const large = await importInto(lab, 'PostgreSQL', false, log);
+  const padding = Math.max(0, LARGE_CLOUD - adUsers);
+  const large = await importInto(lab, 'PostgreSQL', false, log, padding);
   imports.push(large.run);
   let small: Running | undefined;
   try {
     small = await importInto(lab, 'PostgreSQL', true, log);
-    log('sync at scale: AD changes and resets with 10,000 and 100,000 users present');
+    log(`sync at scale: AD changes and resets with ${SMALL} and ${adUsers} users present`);
     const compared = await compare(lab, small.system, large.system, changes, resets);
     return {
       bulk_seconds: Math.round(bulk.seconds),
       bulk_created: bulk.created,
       imports,
-      small: { users: small.run.users, ...compared.small },
-      large: { users: large.run.users, ...compared.large },
+      small: { users: small.run.users, cloud_only: 0, ...compared.small },
+      large: { users: large.run.users, cloud_only: padding, ...compared.large },
     };
   } finally {
     await small?.system.stop();
@@ -86,6 +94,7 @@ async function importInto(
   store: ImportRun['store'],
   tenThousand: boolean,
   log: (line: string) => void,
+  padding = 0,
 ): Promise<Running> {
   const raw = labClient(lab.ldapsUrl, lab.caFile, 600_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
@@ -107,6 +116,17 @@ async function importInto(
   });
   try {
     const node = await system.startNode();
+    if (padding > 0 && database) {
+      log(`sync at scale: ${padding} cloud-only users into the large cloud first`);
+      const store = openStore({ databaseUrl: database.databaseUrl, dataDir: system.dataDir });
+      try {
+        const tenant = await store.db.selectFrom('tenants').select('id').executeTakeFirstOrThrow();
+        await insertBulkUsers(store.db, tenant.id, { from: 0, to: padding }, null);
+        await sql`vacuum analyze users`.execute(store.db);
+      } finally {
+        await store.close();
+      }
+    }
     const agent = await system.addAgent({
       env: {
         FERRY_AGENT_SYNC: 'true',
@@ -167,7 +187,10 @@ async function compare(
   large: FerrySystem,
   changes: number,
   resets: number,
-): Promise<{ small: Omit<AtSize, 'users'>; large: Omit<AtSize, 'users'> }> {
+): Promise<{
+  small: Omit<AtSize, 'users' | 'cloud_only'>;
+  large: Omit<AtSize, 'users' | 'cloud_only'>;
+}> {
   const admin = labClient(lab.ldapsUrl, lab.caFile);
   await admin.bind(lab.admin.dn, lab.admin.password);
   const accounts = Array.from(

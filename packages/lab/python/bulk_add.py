@@ -18,6 +18,7 @@ SURNAMES = ["Bernard", "Dubois", "Garcia", "Kowalski", "Leroy", "Moreau", "Nguye
             "Roux", "Smith"]
 UAC = str(0x200 | 0x20)  # NORMAL_ACCOUNT | PASSWD_NOTREQD: no password, no key derivation
 FIRST_IN_MORE = 10_001
+CHUNK = 500
 
 smb_conf, bulk_ou, more_ou, realm, first, last = sys.argv[1:7]
 first, last = int(first), int(last)
@@ -63,7 +64,7 @@ try:
             "userAccountControl": UAC,
         })
         created += 1
-        if created % 5_000 == 0:
+        if created % CHUNK == 0:
             samdb.transaction_commit()
             print(json.dumps({"progress": created}), flush=True)
             samdb.transaction_start()

@@ -58,3 +58,30 @@ test('a batch the sink refuses stops the run with the sink’s error', async () 
   });
   await assert.rejects(writer.upsert([user(1)]), /cursor mismatch/);
 });
+
+test('memory stays bounded: the reader waits while the sink holds a batch (one batch in flight)', async () => {
+  const held: Array<() => void> = [];
+  let inFlight = 0;
+  let most = 0;
+  const writer = new BatchWriter(run, 2, async () => {
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    await new Promise<void>((resolve) => held.push(resolve));
+    inFlight -= 1;
+  });
+  let accepted = false;
+  const reading = writer.upsert([user(1), user(2), user(3), user(4), user(5)]).then(() => {
+    accepted = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  // The first full batch is with the sink: the rest of the page is not taken in yet.
+  assert.equal(held.length, 1);
+  assert.equal(accepted, false);
+  held.shift()!();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(held.length, 1);
+  assert.equal(accepted, false);
+  held.shift()!();
+  await reading;
+  assert.equal(most, 1);
+});
