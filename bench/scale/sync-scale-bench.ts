@@ -56,7 +56,7 @@ export async function benchSyncAtScale(
   adUsers: number,
   log: (line: string) => void,
   changes = 20,
-  resets = 40,
+  resets = 20,
 ): Promise<SyncScaleFigures> {
   const bulk = await generateBulkUsers(lab, adUsers, log);
   log(

@@ -1,4 +1,4 @@
-import { bulkMoreOu, generateBulkUsers, labClient, type LabState } from '@ferry/lab';
+import { generateBulkUsers, labClient, type LabState } from '@ferry/lab';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { measureChangeLatency, type ChangeLatencyFigures } from './change-latency.js';
 import { rawPagedRead } from './raw-paged-read.js';
@@ -30,8 +30,7 @@ export async function benchSyncIntoCloud(
   const raw = labClient(lab.ldapsUrl, lab.caFile, 120_000);
   await raw.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
   const rawStart = performance.now();
-  // OU=Bulk itself: the 10,000 first bulk users (the rest, if any, are in OU=Bulk More).
-  const rawUsers = await rawPagedRead(raw, lab.ous.bulk, 'one');
+  const rawUsers = await rawPagedRead(raw, lab.ous.bulk);
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });
@@ -43,7 +42,6 @@ export async function benchSyncIntoCloud(
       env: {
         FERRY_AGENT_SYNC: 'true',
         FERRY_AGENT_SYNC_INCLUDE_OUS: lab.ous.bulk,
-        FERRY_AGENT_SYNC_EXCLUDE_OUS: bulkMoreOu(lab),
       },
     });
     const [leading] = await agent.process.waitFor(/^.*"msg":"sync: leading".*$/, 30_000);

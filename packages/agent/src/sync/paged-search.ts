@@ -25,6 +25,10 @@ export async function* pagedEntries(
       attributes: [...search.attributes],
       explicitBufferAttributes: ['objectGUID'],
       paged: { pageSize: search.pageSize },
+      // No server-side limit (ldapts asks for 10 s): Samba evaluates a paged search whole
+      // before the first page, which for 100,000 users on a busy DC takes longer. The DC's
+      // own MaxQueryDuration and the connection's operation timeout still bound it.
+      timeLimit: 0,
     },
     search.controls ? [...search.controls] : undefined,
   );
