@@ -26,6 +26,15 @@ export function renderSyncScale(figures: SyncScaleFigures, measuredAt: string): 
         ? `: ${figures.bulk_created.toLocaleString('en')} users in ${figures.bulk_seconds} s this run`
         : ', nothing to add this run'
     }).`,
+    ...(large.users < 100_000
+      ? [
+          `- **Short of the issue's 100,000**: this run's DC held ${large.users.toLocaleString('en')} bulk users. Each user added`,
+          "  through Samba's modules (RID, SID, security descriptor, replication metadata, indexes) costs",
+          '  about 5 ms of CPU, offline or over LDAP; on this shared machine (load average above 20 on 2',
+          '  cores) the lab got 12–15 % of a core, about 15 users/s, so 100,000 would take about two',
+          '  hours. The generator keeps what it added, so a later run continues where this one stopped.',
+        ]
+      : []),
     '- **raw**: one paged ldapts search (page 1,000) of OU=Bulk with the synced attributes.',
     "- **Ferry**: the leading agent's full import into the cloud (batches of 1,000 over the",
     '  WebSocket, each applied in one transaction), from the sync lease to the last batch.',
