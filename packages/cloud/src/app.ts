@@ -19,7 +19,7 @@ import { Secret } from '@ferry/protocol';
 import { sql } from 'kysely';
 import { AgentGateway } from './relay/agent-gateway.js';
 import { AgentSessions } from './relay/agent-sessions.js';
-import { loadCloudSigningKey } from './relay/cloud-signing-key.js';
+import { CloudKeyRing } from './relay/cloud-key-ring.js';
 import { OperationRelay } from './relay/operation-relay.js';
 import { UserDirectoryPolicies } from './relay/user-directory-policy.js';
 import { PostgresBus } from './relay/postgres-bus.js';
@@ -90,13 +90,13 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     await passwordChecks.ready();
     const sessions = new AgentSessions();
     const audit = new AuditLog(store.db, clock, random);
-    const signingKey = await loadCloudSigningKey(store.db, box, clock);
+    const cloudKeys = await CloudKeyRing.load(store.db, box, clock);
     const relay = new OperationRelay({
       db: store.db,
       bus,
       sessions,
       nodeId,
-      signingKey: signingKey.privateKey,
+      signingKey: () => cloudKeys.current.privateKey,
       clock,
       random,
       log: logger,
@@ -113,6 +113,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       random,
       log: logger,
       heartbeatSeconds: config.agentHeartbeatSeconds,
+      cloudKeys,
       handshakeMs: config.agentHandshakeSeconds * 1000,
       pending: { perAddress: config.agentPendingPerAddress, total: config.agentPendingTotal },
       audit,
@@ -169,7 +170,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       passwordChecks,
       bus,
       nodeId,
-      cloudSigningKey: signingKey.publicJwk,
+      cloudKeys,
       oidc,
       defaultTenantId,
       ready: async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  followCloudKeyChain,
   generateEncryptionKeyPair,
   generateSigningKeyPair,
   importKey,
@@ -137,6 +138,38 @@ for (const backend of backends) {
       );
       assert.equal(await keyOf(), rotated);
       session.close();
+    });
+
+    test('the cloud signing key rotates: endorsed by the old key, announced to online and later agents', async () => {
+      const agent = await newAgent();
+      const pinned = h.cloud.services.cloudKeys.current.publicJwk;
+      const online = await rawSession(url);
+      assert.equal((await proveAs(online, agent.agentId, agent.signingKey)).type, 'accepted');
+      const helpdesk = await h.signedIn(h.helpdesk);
+      const other = await h.signedIn(h.otherGlobal);
+      assert.equal(
+        (await helpdesk.post('/api/v1/cloud-signing-key/rotate')).json.error.code,
+        'forbidden',
+      );
+      assert.equal(
+        (await other.post('/api/v1/cloud-signing-key/rotate')).json.error.code,
+        'forbidden',
+      );
+      const rotated = await admin.post('/api/v1/cloud-signing-key/rotate');
+      assert.equal(rotated.status, 200, rotated.body);
+      assert.equal(rotated.json.key.d, undefined);
+      const announced = await online.nextOf('cloud_key');
+      const newKey = { kty: 'OKP', crv: 'Ed25519', x: rotated.json.key.x };
+      assert.deepEqual(followCloudKeyChain(pinned, announced.endorsements), newKey);
+      // Operations are signed with the new key from now on; enrollment hands it out.
+      assert.equal(h.cloud.services.cloudKeys.current.publicJwk.x, newKey.x);
+      const later = await rawSession(url);
+      assert.equal((await proveAs(later, agent.agentId, agent.signingKey)).type, 'accepted');
+      assert.deepEqual((await later.nextOf('cloud_key')).endorsements, announced.endorsements);
+      later.close();
+      online.close();
+      const actions = (await h.auditRows()).map((row) => `${row.action}:${row.result}`);
+      assert.ok(actions.includes('cloud.signing_key_rotated:success'));
     });
   });
 }

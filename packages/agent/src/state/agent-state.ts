@@ -86,6 +86,11 @@ export async function saveEnrollment(
   await writePrivate(paths.identity, JSON.stringify(identity, null, 2) + '\n');
 }
 
+/** The identity file again (after the cloud's signing key was re-pinned). */
+export async function saveIdentity(paths: StatePaths, identity: AgentIdentity): Promise<void> {
+  await writePrivate(paths.identity, JSON.stringify(identity, null, 2) + '\n');
+}
+
 export async function loadEnrollment(
   paths: StatePaths,
 ): Promise<{ identity: AgentIdentity; keys: AgentKeys }> {

@@ -211,6 +211,8 @@ export class AgentChannel {
       case 'rotate_keys_request':
         if (this.#sessionId) await this.#rotation.rotate(this.#sessionId);
         return;
+      case 'cloud_key': // before any await: an operation after it waits for the new pin
+        return this.#rotation.followCloudKey(message.endorsements);
       case 'keys_rotated':
         this.#rotation.answered(message.accepted);
         return;
@@ -219,6 +221,7 @@ export class AgentChannel {
         this.#pendingClaims.delete(message.operationId);
         return;
       case 'operation':
+        await this.#rotation.repinned();
         await handleOperation(message.jws, this.#rotation.keys, this.#options, (result) =>
           this.#send(result),
         );
@@ -226,10 +229,7 @@ export class AgentChannel {
     }
   }
 
-  /**
-   * Used by the executor: ask the cloud for the right to write, and wait for its answer. The
-   * connection it was granted on; undefined when refused, or when that connection closed first.
-   */
+  /** The executor asks for the right to write: the connection granted on, else undefined. */
   claim(operationId: string): Promise<Connection | undefined> {
     if (this.#state !== 'online') return Promise.resolve(undefined);
     const connection = this.#connection;
@@ -273,9 +273,8 @@ export class AgentChannel {
   #send(message: AgentMessage): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    // Messages carrying what the agent read (status, sync batches, outcomes) are checked
-    // against the schema before they leave: the cloud closes the socket on an invalid one. A
-    // claim and a stamp carry only an id and a short number, and are on the user's wait.
+    // What the agent read (status, sync batches, outcomes) is checked against the schema
+    // first (the cloud closes on an invalid one); a claim and a stamp are on the user's wait.
     const checked = OPERATION_MESSAGES.has(message.type)
       ? message
       : agentMessageSchema.parse(message);

@@ -1,4 +1,10 @@
-import { importKey, SIGNING_ALG, signProof, type AgentMessage } from '@ferry/protocol';
+import {
+  followCloudKeyChain,
+  importKey,
+  SIGNING_ALG,
+  signProof,
+  type AgentMessage,
+} from '@ferry/protocol';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, JWK } from 'jose';
 import type { Logger } from 'pino';
@@ -6,6 +12,7 @@ import {
   discardStagedKeys,
   hasStagedKeys,
   promoteStagedKeys,
+  saveIdentity,
   stageNextKeys,
   type AgentIdentity,
   type AgentKeys,
@@ -36,6 +43,10 @@ export class KeyRotation {
   readonly #options: KeyRotationOptions;
   readonly #link: RotationLink;
   #keys: AgentKeys;
+  /** The identity as on disk (its pinned cloud key changes when the cloud rotates it). */
+  #identity: AgentIdentity;
+  /** A re-pin of the cloud key in progress: operations wait for it. */
+  #repin: Promise<void> = Promise.resolve();
   #rotationAnswer: ((accepted: boolean) => void) | undefined;
   /** After a crash mid-rotation the cloud may hold the staged keys: prove with them once. */
   #proveWithStaged = false;
@@ -44,11 +55,39 @@ export class KeyRotation {
     this.#options = options;
     this.#link = link;
     this.#keys = options.keys;
+    this.#identity = options.identity;
   }
 
   /** The agent's keys now (a rotation replaces them while the agent runs). */
   get keys(): AgentKeys {
     return this.#keys;
+  }
+
+  /**
+   * The cloud rotated its signing key: follows the endorsements from the pinned key, then
+   * verifies operations with the new one and writes it to the identity file. Started at once
+   * (an operation that follows on the socket waits for `repinned`).
+   */
+  followCloudKey(endorsements: readonly string[]): void {
+    const next = followCloudKeyChain(this.#identity.cloudSigningKey as JWK, endorsements);
+    if (!next) return;
+    const identity = { ...this.#identity, cloudSigningKey: next as Record<string, unknown> };
+    this.#identity = identity;
+    this.#repin = this.#repin.then(async () => {
+      try {
+        const cloudVerification = await importKey(next, SIGNING_ALG);
+        this.#keys = { ...this.#keys, cloudVerification };
+        await saveIdentity(this.#options.paths, identity);
+        this.#options.log.info('agent channel: cloud signing key re-pinned');
+      } catch (error) {
+        this.#options.log.error({ err: error }, 'agent channel: cannot re-pin the cloud key');
+      }
+    });
+  }
+
+  /** Settles once a re-pin started before it is done. */
+  repinned(): Promise<void> {
+    return this.#repin;
   }
 
   /** The answer to the cloud's challenge, signed with the current key or the staged one. */
@@ -60,7 +99,7 @@ export class KeyRotation {
   /** The cloud accepted the proof: staged keys it proved become the current ones. */
   async accepted(): Promise<void> {
     if (!this.#proveWithStaged) return;
-    this.#keys = await promoteStagedKeys(this.#options.paths, this.#options.identity);
+    this.#keys = await promoteStagedKeys(this.#options.paths, this.#identity);
     this.#proveWithStaged = false;
     this.#options.log.info('agent channel: finished an interrupted key rotation');
   }
@@ -93,7 +132,8 @@ export class KeyRotation {
    * already in flight).
    */
   async rotate(sessionId: string): Promise<void> {
-    const { paths, identity, log } = this.#options;
+    const { paths, log } = this.#options;
+    const identity = this.#identity;
     const staged = await stageNextKeys(paths);
     const proof = await signProof(await importKey(staged.signing.privateJwk, SIGNING_ALG), {
       nonce: sessionId,

@@ -18,6 +18,7 @@ import { bootstrapRoutes } from './routes/bootstrap.js';
 import { agentsRoutes } from './routes/agents.js';
 import { agentDoctorRoutes } from './routes/agent-doctor.js';
 import { registrationCoverageRoutes } from './routes/registration-coverage.js';
+import { cloudKeyRoutes } from './routes/cloud-key.js';
 import { applicationsRoutes } from './routes/applications.js';
 import { groupsRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -56,6 +57,7 @@ export const routeModules: readonly RouteModule[] = [
   auditRoutes,
   agentsRoutes,
   agentDoctorRoutes,
+  cloudKeyRoutes,
   selfServiceRoutes,
   syncRoutes,
   passwordPolicyRoutes,

@@ -1,3 +1,4 @@
+import type { CloudKeyRing } from '../relay/cloud-key-ring.js';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -5,7 +6,6 @@ import type { Config } from '../config/schema.js';
 import type { VerificationMethods } from '../directory/verification-methods.js';
 import type { Database } from '../store/tables.js';
 import type { Clock, Random } from '../util/clock.js';
-import type { JWK } from 'jose';
 import type { OperationRelay } from '../relay/operation-relay.js';
 import type { UserDirectoryPolicies } from '../relay/user-directory-policy.js';
 import type { RelayBus } from '../relay/relay-bus.js';
@@ -48,8 +48,8 @@ export interface Services {
   readonly passwordChecks: PasswordChecks;
   readonly bus: RelayBus;
   readonly nodeId: string;
-  /** The public key agents verify operations with (given to them at enrollment). */
-  readonly cloudSigningKey: JWK;
+  /** The key agents verify operations with (its public half given at enrollment). */
+  readonly cloudKeys: CloudKeyRing;
   /** The OpenID Connect provider of the default tenant (mounted under /oidc). */
   readonly oidc: OidcHost;
   /** True once the store is migrated and until shutdown starts. */

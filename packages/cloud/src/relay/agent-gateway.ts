@@ -26,6 +26,7 @@ import { doctorFacts, recordDoctorReport } from './agent-doctor.js';
 import { OperationClaims } from './operation-claims.js';
 import { SyncGateway } from '../sync/sync-gateway.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
+import type { CloudKeyRing } from './cloud-key-ring.js';
 import type { OperationRelay } from './operation-relay.js';
 import type { RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   readonly random: Random;
   readonly log: Logger;
   readonly heartbeatSeconds: number;
+  /** The cloud's signing key and its chain (sent to agents after a rotation). */
+  readonly cloudKeys: CloudKeyRing;
   /** From the socket opening to a valid proof. */
   readonly handshakeMs: number;
   /** Sockets not proven yet, per address and in all. */
@@ -78,6 +81,8 @@ export class AgentGateway {
         this.#options.sessions.get(message.agentId)?.close(4003, message.reason);
       } else if (message.type === 'sync_now') {
         this.#options.sessions.get(message.agentId)?.send({ type: 'sync_request' });
+      } else if (message.type === 'cloud_key_rotated') {
+        void this.#cloudKeyRotated();
       } else if (message.type === 'rotate_agent_keys') {
         this.#options.sessions.get(message.agentId)?.send({ type: 'rotate_keys_request' });
       }
@@ -105,6 +110,17 @@ export class AgentGateway {
     socket.once('close', release);
     this.#server.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, release));
     return true;
+  }
+
+  /** Switches to the rotated key and, in the same step, tells every agent here. */
+  async #cloudKeyRotated(): Promise<void> {
+    const { cloudKeys, sessions, log } = this.#options;
+    await cloudKeys
+      .reload((endorsements) => {
+        for (const session of sessions.all()) session.send({ type: 'cloud_key', endorsements });
+      })
+      .then(() => log.info('agent gateway: cloud signing key rotated'))
+      .catch((error: unknown) => log.error({ err: error }, 'agent gateway: cloud key reload'));
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,7 @@ export interface HandshakeOptions {
   readonly random: Random;
   readonly log: Logger;
   readonly heartbeatSeconds: number;
+  readonly cloudKeys: { readonly endorsements: readonly string[] };
 }
 
 export interface HandshakeIo {
@@ -119,6 +120,9 @@ export async function handshakeStep(
     sessionId: session.sessionId,
     heartbeatSeconds: options.heartbeatSeconds,
   });
+  // An agent that was away during a rotation of the cloud key follows the chain now.
+  const endorsements = options.cloudKeys.endorsements;
+  if (endorsements.length > 0) io.send({ type: 'cloud_key', endorsements: [...endorsements] });
   if (await keyRotationPending(db, phase.agentId)) io.send({ type: 'rotate_keys_request' });
   options.log.info({ agentId: phase.agentId }, 'agent gateway: agent online');
   return { name: 'online', session };

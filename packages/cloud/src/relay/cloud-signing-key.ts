@@ -5,7 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Clock } from '../util/clock.js';
 import type { Database } from '../store/tables.js';
 
-const KEY_ID = 'operation-signing';
+export const CLOUD_KEY_ID = 'operation-signing';
 
 export interface CloudSigningKey {
   readonly privateKey: CryptoKey;
@@ -25,7 +25,7 @@ export async function loadCloudSigningKey(
   const existing = await db
     .selectFrom('cloud_keys')
     .selectAll()
-    .where('id', '=', KEY_ID)
+    .where('id', '=', CLOUD_KEY_ID)
     .executeTakeFirst();
   if (!existing) {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, {
@@ -36,8 +36,8 @@ export async function loadCloudSigningKey(
     await db
       .insertInto('cloud_keys')
       .values({
-        id: KEY_ID,
-        private_sealed: box.seal(Secret.of(privateJwk), KEY_ID),
+        id: CLOUD_KEY_ID,
+        private_sealed: box.seal(Secret.of(privateJwk), CLOUD_KEY_ID),
         public_jwk: JSON.stringify(await exportJWK(publicKey)),
         created_at: clock.now().toISOString(),
       })
@@ -47,9 +47,9 @@ export async function loadCloudSigningKey(
   const row = await db
     .selectFrom('cloud_keys')
     .selectAll()
-    .where('id', '=', KEY_ID)
+    .where('id', '=', CLOUD_KEY_ID)
     .executeTakeFirstOrThrow();
-  const privateJwk = JSON.parse(box.open(row.private_sealed, KEY_ID).reveal()) as JWK;
+  const privateJwk = JSON.parse(box.open(row.private_sealed, CLOUD_KEY_ID).reveal()) as JWK;
   return {
     privateKey: await importKey(privateJwk, SIGNING_ALG),
     publicJwk: JSON.parse(row.public_jwk) as JWK,

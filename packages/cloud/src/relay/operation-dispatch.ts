@@ -15,7 +15,8 @@ export interface DispatchOptions {
   readonly bus: RelayBus;
   readonly sessions: AgentSessions;
   readonly nodeId: string;
-  readonly signingKey: CryptoKey;
+  /** The cloud's operation-signing key now (a rotation replaces it). */
+  readonly signingKey: () => CryptoKey;
 }
 
 /**
@@ -52,7 +53,7 @@ export class OperationDispatch {
       const key = await this.#encryptionKey(agent);
       operation.secrets = await encryptSecrets(key, operation, secrets);
     }
-    return signOperation(this.#options.signingKey, operation);
+    return signOperation(this.#options.signingKey(), operation);
   }
 
   async #encryptionKey(agent: OnlineAgent): Promise<CryptoKey> {

@@ -23,7 +23,7 @@ export interface RelayOptions {
   readonly bus: RelayBus;
   readonly sessions: AgentSessions;
   readonly nodeId: string;
-  readonly signingKey: CryptoKey;
+  readonly signingKey: () => CryptoKey;
   readonly clock: Clock;
   readonly random: Random;
   readonly log: Logger;

@@ -24,6 +24,8 @@ export const busMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sync_now'), agentId: z.string() }),
   /** An admin rotated the OpenID Connect signing keys: every node reloads them now. */
   z.object({ type: z.literal('oidc_keys_changed') }),
+  /** An admin rotated the cloud's operation-signing key: every node reloads it, tells agents. */
+  z.object({ type: z.literal('cloud_key_rotated') }),
   /** An admin asked this agent to rotate its keys. */
   z.object({ type: z.literal('rotate_agent_keys'), agentId: z.string() }),
   /** The cloud's own check of a held operation ended (its row says how): claims on other

@@ -72,9 +72,17 @@ export interface CloudKeysTable {
   created_at: string;
 }
 
+/** The chain of cloud signing keys: the JWS by which each key endorsed the next. */
+export interface CloudKeyEndorsementsTable {
+  position: number;
+  endorsement: string;
+  created_at: string;
+}
+
 export interface RelayDatabase {
   agent_enrollment_tokens: AgentEnrollmentTokensTable;
   agents: AgentsTable;
   operations: OperationsTable;
   cloud_keys: CloudKeysTable;
+  cloud_key_endorsements: CloudKeyEndorsementsTable;
 }

@@ -118,6 +118,12 @@ export const cloudMessageSchema = z.discriminatedUnion('type', [
   }),
   /** An admin asked for a sync now (e.g. after confirming deletes). */
   z.object({ type: z.literal('sync_request') }),
+  /**
+   * The cloud's operation-signing key changed: endorsements (JWS, typ ferry-cloud-key+jws,
+   * each by the key before it over the next public key), oldest first. The agent follows the
+   * chain from the key it pinned (`cloud-key-chain.ts`).
+   */
+  z.object({ type: z.literal('cloud_key'), endorsements: z.array(z.string().max(4096)).max(256) }),
   /** An admin asked for new keys (or the cloud's rotation schedule did). */
   z.object({ type: z.literal('rotate_keys_request') }),
   z.object({

@@ -120,7 +120,7 @@ export function agentsRoutes(app: ZodApp, services: Services): void {
       return {
         agentId,
         tenantId,
-        cloudSigningKey: services.cloudSigningKey as Record<string, unknown>,
+        cloudSigningKey: services.cloudKeys.current.publicJwk as Record<string, unknown>,
         gatewayPath: GATEWAY_PATH,
       };
     },

@@ -10,6 +10,7 @@ import { softMatchGuardMigration } from './0007-soft-match-guard.js';
 import { userSearchMigration } from './0008-user-search.js';
 import { agentDoctorMigration } from './0009-agent-doctor.js';
 import { registrationReviewMigration } from './0010-registration-review.js';
+import { cloudKeyEndorsementsMigration } from './0011-cloud-key-endorsements.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -27,5 +28,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-user-search': userSearchMigration(dialect),
     '0009-agent-doctor': agentDoctorMigration(),
     '0010-registration-review': registrationReviewMigration(),
+    '0011-cloud-key-endorsements': cloudKeyEndorsementsMigration(),
   };
 }
