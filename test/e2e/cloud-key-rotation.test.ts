@@ -14,7 +14,11 @@ function pinnedKey(agent: AgentHandle): Record<string, unknown> {
   return identity.cloudSigningKey;
 }
 
-const publicPart = (key: Record<string, unknown>) => ({ kty: key.kty, crv: key.crv, x: key.x });
+const publicPart = (key: Record<string, unknown>) => ({
+  kty: key['kty'],
+  crv: key['crv'],
+  x: key['x'],
+});
 
 /**
  * The cloud's operation-signing key rotates (issue 13, item 10): the new key is endorsed by
