@@ -123,6 +123,19 @@ describe('My Account in a browser (cloud + agent + lab DC + SMTP + Chromium)', (
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByTestId('methods').locator('[data-kind="totp"]').waitFor();
     await screenshot(page, 'myaccount-security');
+
+    // "Require registration at next sign-in": with enough methods, the user is asked to review
+    // them, once; "up to date" answers the request.
+    const asked = await system.api.post('/api/v1/settings/password-reset/require-registration');
+    assert.equal(asked.status, 200, JSON.stringify(asked.json));
+    await page.goto(`${baseUrl}/myaccount`);
+    const prompt = page.getByTestId('registration-prompt');
+    await prompt.getByText('check that your security info is up to date').waitFor();
+    await page.getByRole('button', { name: 'My security info is up to date' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: /^Hello, / }).waitFor();
+    assert.equal(await prompt.count(), 0);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -124,6 +124,25 @@ for (const backend of backends) {
       await h.cloud.services.methods.remove(h.tenantId, alice.id, 'phone');
     });
 
+    test('coverage counts a user holding an admin role against the administrator policy (two gates)', async () => {
+      const settings = (await admin.get('/api/v1/settings/password-reset')).json;
+      await admin.put('/api/v1/settings/password-reset', {
+        ...settings,
+        ssprEnabled: 'all',
+        methodsRequired: 1,
+        methodsAllowed: ['email', 'phone'],
+      });
+      const ready = async () =>
+        (await admin.get('/api/v1/settings/password-reset/coverage')).json.all.usersReady;
+      const helpdesk = await h.seedAdmin(h.tenantId, 'desk2@contoso.test', ['helpdesk_admin']);
+      const before = await ready();
+      await h.cloud.services.methods.setEmail(h.tenantId, helpdesk.id, 'helpdesk@mail.test');
+      assert.equal(await ready(), before, 'one method is enough for users, not for an admin');
+      await h.cloud.services.methods.setPhone(h.tenantId, helpdesk.id, '+33600000001');
+      assert.equal(await ready(), before + 1);
+      await admin.put('/api/v1/settings/password-reset', settings);
+    });
+
     test('a wrong password answers exactly as an unknown user: 401 invalid_credentials', async () => {
       const wrong = await h.client().post(SIGN_IN, {
         userPrincipalName: alice.upn,

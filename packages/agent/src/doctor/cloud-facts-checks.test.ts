@@ -23,7 +23,7 @@ test("the cloud's facts: tenant switch, agent, clock and SSPR readiness each jud
   assert.equal(sspr.status, 'warn');
   assert.match(
     sspr.evidence,
-    /7 of 10 synced users in scope \(all\) have the 2 methods a reset asks; 3 cannot/,
+    /7 of 10 synced users in scope \(all\) have the 2 methods a reset asks \(administrators: two\); 3 cannot/,
   );
   assert.match(sspr.fix!, /My Account/);
 

@@ -90,7 +90,7 @@ function ssprReadinessCheck(sspr: DoctorFacts['sspr']): CheckResult {
     sspr.usersInScope === 0 ? 'warn' : missing === 0 ? 'pass' : 'warn',
     sspr.usersInScope === 0
       ? `no synced user is in the SSPR scope (${sspr.scope}) yet`
-      : `${sspr.usersReady} of ${sspr.usersInScope} synced users in scope (${sspr.scope}) have the ${gates} a reset asks; ${missing} cannot reset until they register`,
+      : `${sspr.usersReady} of ${sspr.usersInScope} synced users in scope (${sspr.scope}) have the ${gates} a reset asks (administrators: two); ${missing} cannot reset until they register`,
     fix,
   );
 }

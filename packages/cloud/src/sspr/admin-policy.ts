@@ -9,6 +9,9 @@ import type { Database, MethodKind, UserRow } from '../store/tables.js';
  */
 const ADMIN_METHODS: readonly MethodKind[] = ['totp', 'email', 'phone'];
 
+/** The gates an administrator's reset asks: two, whatever the tenant set for end users. */
+export const ADMIN_METHODS_REQUIRED = 2;
+
 /**
  * The reset policy that applies to this user. A user holding any admin role always resets
  * under the stricter administrator policy: two gates, no security questions, whatever the
@@ -21,10 +24,14 @@ export async function resetPolicyFor(
   user: UserRow,
 ): Promise<PasswordResetSettings> {
   const roles = await rolesOf(db, user.tenant_id, user.id);
-  if (roles.length === 0) return settings;
+  return roles.length === 0 ? settings : adminPolicy(settings);
+}
+
+/** The administrator policy derived from the tenant's settings (what any admin role resets with). */
+export function adminPolicy(settings: PasswordResetSettings): PasswordResetSettings {
   return {
     ...settings,
-    methodsRequired: 2,
+    methodsRequired: ADMIN_METHODS_REQUIRED,
     methodsAllowed: settings.methodsAllowed.filter((kind) => ADMIN_METHODS.includes(kind)),
   };
 }

@@ -1,14 +1,15 @@
 import type { SsprReadiness } from '@ferry/protocol';
 import { sql, type Kysely } from 'kysely';
 import type { PasswordResetSettings } from '../directory/password-reset-settings.js';
-import type { Database } from '../store/tables.js';
+import type { Database, MethodKind } from '../store/tables.js';
+import { adminPolicy } from './admin-policy.js';
 
 /**
  * Registration coverage: of the enabled users the SSPR scope covers, how many have registered
  * at least as many methods the tenant allows as a reset asks (`methodsRequired`), i.e. could
  * reset now. `synced` counts only users synced from AD (what the agent's doctor reports). A
- * user holding an admin role resets under the stricter administrator policy (two gates); the
- * count uses the tenant's gate count for everyone, as Entra's registration report does.
+ * user holding an admin role resets under the stricter administrator policy (two gates, only
+ * the methods that policy allows), so an admin counts as ready only against that policy.
  */
 export async function registrationCoverage(
   db: Kysely<Database>,
@@ -39,21 +40,43 @@ export async function registrationCoverage(
       ),
     );
   }
+  const admin = adminPolicy(settings);
   const row = await query
     .select((eb) => {
-      const registered = eb
-        .selectFrom('verification_methods')
-        .select(sql<number>`count(*)`.as('n'))
-        .whereRef('verification_methods.user_id', '=', 'users.id')
-        .where('verification_methods.tenant_id', '=', tenantId)
-        .where('verification_methods.kind', 'in', settings.methodsAllowed);
+      const registered = (kinds: readonly MethodKind[]) =>
+        kinds.length === 0
+          ? sql<number>`0`
+          : eb
+              .selectFrom('verification_methods')
+              .select(sql<number>`count(*)`.as('n'))
+              .whereRef('verification_methods.user_id', '=', 'users.id')
+              .where('verification_methods.tenant_id', '=', tenantId)
+              .where('verification_methods.kind', 'in', kinds);
+      const isAdmin = eb.exists(
+        eb
+          .selectFrom('role_assignments')
+          .select('role_assignments.user_id')
+          .whereRef('role_assignments.user_id', '=', 'users.id')
+          .where('role_assignments.tenant_id', '=', tenantId),
+      );
+      const ready = eb
+        .case()
+        .when(isAdmin)
+        .then(
+          eb
+            .case()
+            .when(registered(admin.methodsAllowed), '>=', admin.methodsRequired)
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .when(registered(settings.methodsAllowed), '>=', settings.methodsRequired)
+        .then(1)
+        .else(0)
+        .end();
       return [
         eb.fn.countAll<string | number>().as('inScope'),
-        eb.fn
-          .sum<string | number | null>(
-            eb.case().when(registered, '>=', settings.methodsRequired).then(1).else(0).end(),
-          )
-          .as('ready'),
+        eb.fn.sum<string | number | null>(ready).as('ready'),
       ];
     })
     .executeTakeFirstOrThrow();

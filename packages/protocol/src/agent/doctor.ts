@@ -38,7 +38,10 @@ export const ssprReadinessSchema = z
     methodsRequired: z.number().int().min(1),
     /** Synced users (from this tenant's AD) the SSPR scope covers. */
     usersInScope: z.number().int().min(0),
-    /** Of those, users with at least `methodsRequired` registered methods the tenant allows. */
+    /**
+     * Of those, users with at least `methodsRequired` registered methods the tenant allows; a
+     * user holding an admin role counts only with the administrator policy's two gates.
+     */
     usersReady: z.number().int().min(0),
   })
   .strict();

@@ -236,7 +236,7 @@ export const messagesEn = {
   'me.registration.reviewed': 'My security info is up to date',
   'admin.reset.coverage': 'Registration coverage',
   'admin.reset.coverage.all':
-    '{ready} of {total} users in scope have registered the {required} method(s) a reset asks.',
+    '{ready} of {total} users in scope have registered the {required} method(s) a reset asks (administrators: two).',
   'admin.reset.coverage.synced':
     'Of them, synced from your on-premises directory: {ready} of {total}.',
   'admin.reset.coverage.none': 'Self-service password reset is off: no user is in scope.',

@@ -252,7 +252,7 @@ export const messagesFr: Messages = {
   'me.registration.reviewed': 'Mes informations de sécurité sont à jour',
   'admin.reset.coverage': 'Couverture de l’inscription',
   'admin.reset.coverage.all':
-    '{ready} utilisateurs sur {total} dans le périmètre ont inscrit les {required} méthode(s) qu’une réinitialisation demande.',
+    '{ready} utilisateurs sur {total} dans le périmètre ont inscrit les {required} méthode(s) qu’une réinitialisation demande (administrateurs : deux).',
   'admin.reset.coverage.synced':
     'Parmi eux, synchronisés depuis votre annuaire local : {ready} sur {total}.',
   'admin.reset.coverage.none':
