@@ -13,6 +13,7 @@ bash scripts/peers/postgres.sh
 bash scripts/peers/chromium.sh
 bash scripts/peers/nginx.sh
 bash scripts/peers/packaging.sh
+bash scripts/peers/promtool.sh
 npm run lab -- up
 npm run lab -- up openldap
 node scripts/run-tests.mjs all "$@"

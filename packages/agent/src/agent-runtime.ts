@@ -14,11 +14,16 @@ import { SyncCoordinator } from './sync/sync-coordinator.js';
 import { SyncReader } from './sync/sync-reader.js';
 import { ControlServer } from './control/control-server.js';
 import { DoctorReporter } from './doctor/doctor-reporter.js';
+import { startMetricsListener, type MetricsListener } from '@ferry/config';
+import { AgentMetrics } from './metrics/agent-metrics.js';
 
 export interface AgentRuntime {
   readonly channel: AgentChannel;
   readonly connector: AdConnector | OpenLdapConnector;
   readonly agentId: string;
+  readonly metrics: AgentMetrics;
+  /** Base URL of the metrics listener; undefined when it is off (the default). */
+  readonly metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,10 +36,15 @@ export async function startAgent(
   const paths = statePaths(config.stateDir);
   const { identity, keys } = await loadEnrollment(paths);
   const clock = options.clock ?? systemClock;
-  const connector = createDirectoryConnector(directoryConfigOf(config), clock);
-  const journal = new OperationJournal(paths.journal);
   // The executor asks the channel for claims and the channel feeds the executor.
-  const link: { channel?: AgentChannel } = {};
+  const link: { channel?: AgentChannel; sync?: SyncCoordinator | undefined } = {};
+  const metrics = new AgentMetrics({
+    cloudConnected: () => link.channel?.state === 'online',
+    lastSyncAck: () => link.sync?.lastAck,
+    now: () => clock.now(),
+  });
+  const connector = createDirectoryConnector(directoryConfigOf(config), clock, metrics);
+  const journal = new OperationJournal(paths.journal);
   const executor = new OperationExecutor({
     connector,
     journal,
@@ -45,6 +55,7 @@ export async function startAgent(
     claim: (operationId) => link.channel?.claim(operationId) ?? Promise.resolve(undefined),
     announceWrite: (operationId, stamp) => link.channel?.announceWrite(operationId, stamp),
     isConnected: (connection) => link.channel?.isConnected(connection) ?? false,
+    metrics,
   });
   const status = async (): Promise<AgentStatus> => {
     try {
@@ -102,6 +113,7 @@ export async function startAgent(
           5_000,
         )
       : undefined;
+  link.sync = sync;
   sync?.start();
   const control = new ControlServer({
     socketPath: paths.controlSocket,
@@ -119,11 +131,24 @@ export async function startAgent(
         'control socket unavailable; sync commands will not reach this agent',
       ),
     );
+  const metricsListener: MetricsListener | undefined =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsListener({
+          host: config.metricsHost,
+          port: config.metricsPort,
+          token: config.metricsToken,
+          render: () => metrics.render(),
+        });
+  if (metricsListener) log.info({ url: metricsListener.url }, 'metrics listening');
   return {
     channel,
     connector,
     agentId: identity.agentId,
+    metrics,
+    metricsUrl: metricsListener?.url,
     async stop() {
+      await metricsListener?.close();
       await control.stop();
       await doctor.stop();
       await sync?.stop();

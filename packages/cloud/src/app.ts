@@ -32,6 +32,9 @@ import { UserSessions } from './me/user-sessions.js';
 import { PasswordChecks } from './password-checks/password-checks.js';
 import { OidcHost } from './oidc/oidc-host.js';
 import { deriveKey } from './crypto/data-key.js';
+import { startMetricsListener, type MetricsListener } from '@ferry/config';
+import { CloudMetrics } from './metrics/cloud-metrics.js';
+import { registerAgentsOnline } from './metrics/agents-online.js';
 
 export interface CloudOptions {
   readonly config: Config;
@@ -47,8 +50,12 @@ export interface Cloud {
   readonly services: Services;
   /** This node's name among nodes sharing one PostgreSQL. */
   readonly nodeId: string;
-  /** Listens on the configured host and port; resolves to the base URL. */
+  readonly metrics: CloudMetrics;
+  /** Listens on the configured host and port (and the metrics listener when configured);
+   *  resolves to the base URL. */
   listen(): Promise<string>;
+  /** Base URL of the metrics listener once listening; undefined when it is off. */
+  metricsUrl(): string | undefined;
   /** Stops accepting requests, drains, and closes the store. */
   close(): Promise<void>;
   /** Reads the TLS files again for new connections; throws (keeping the old pair) when bad. */
@@ -66,11 +73,14 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     config.dataKey ? Secret.of(config.dataKey) : undefined,
     random,
   );
+  const metrics = new CloudMetrics(() => clock.now());
   const store = openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     sqliteSynchronous: config.sqliteSynchronous,
+    onQuery: (sqlText, seconds, failed) => metrics.query(sqlText, seconds, failed),
   });
+  let metricsListener: MetricsListener | undefined;
   let draining = false;
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -102,6 +112,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       log: logger,
       timeoutMs: config.operationTimeoutSeconds * 1000,
       agentStaleMs: config.agentHeartbeatSeconds * 3000,
+      metrics,
+    });
+    registerAgentsOnline(metrics.registry, {
+      db: store.db,
+      clock,
+      staleMs: config.agentHeartbeatSeconds * 3000,
     });
     const gateway = new AgentGateway({
       db: store.db,
@@ -117,6 +133,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       handshakeMs: config.agentHandshakeSeconds * 1000,
       pending: { perAddress: config.agentPendingPerAddress, total: config.agentPendingTotal },
       audit,
+      metrics,
     });
     closers.push(
       () => gateway.close(),
@@ -157,6 +174,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         random,
         dataKey: key,
         powBits: config.ssprPowBits,
+        onThrottled: metrics.onThrottled,
       }),
       userSessions: new UserSessions(store.db, clock, random, config.userSessionMinutes),
       pendingRegistrations: new PendingRegistrations(store.db, clock, box),
@@ -173,6 +191,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       cloudKeys,
       oidc,
       defaultTenantId,
+      metrics,
       ready: async () => {
         if (draining) return false;
         try {
@@ -192,15 +211,27 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       store,
       services,
       nodeId,
+      metrics,
       listen: async () => {
         const address = await server.listen({ host: config.host, port: config.port });
+        if (config.metricsPort !== undefined) {
+          metricsListener = await startMetricsListener({
+            host: config.metricsHost,
+            port: config.metricsPort,
+            token: config.metricsToken,
+            render: () => metrics.render(),
+          });
+          logger.info({ url: metricsListener.url }, 'metrics listening');
+        }
         // The issuer is the public URL, else the address this node listens on.
         await oidc.start(config.publicUrl ?? address);
         return address;
       },
+      metricsUrl: () => metricsListener?.url,
       reloadTls: () => reloadTls(server.server as unknown as HttpsServer, config),
       close: async () => {
         draining = true;
+        await metricsListener?.close();
         for (const close of closers.splice(0)) await close();
         await server.close();
         await store.close();

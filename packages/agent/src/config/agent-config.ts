@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { key, loadConfig, type Env } from '@ferry/config';
+import { key, loadConfig, metricsExposureProblem, type Env } from '@ferry/config';
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { ATTRIBUTE_NAME, DEFAULT_WRITE_MARKER_ATTRIBUTE } from '../directory/ad/write-marker.js';
@@ -132,8 +132,31 @@ export const agentConfigSchema = z
       'Minimum level of the JSON log written to stderr.',
       { env: 'FERRY_AGENT_LOG_LEVEL' },
     ),
+    metricsPort: key(
+      z.number().int().min(0).max(65535).optional(),
+      'TCP port of the local Prometheus metrics listener (GET /metrics); unset (the default): no listener. The agent opens no other port. See docs/operations.md.',
+      { env: 'FERRY_AGENT_METRICS_PORT' },
+    ),
+    metricsHost: key(
+      z.string().min(1).default('127.0.0.1'),
+      'Address the metrics listener binds to; an address other than loopback needs metricsToken.',
+      { env: 'FERRY_AGENT_METRICS_HOST' },
+    ),
+    metricsToken: key(
+      z.string().min(16, 'at least 16 characters').optional(),
+      'Bearer token a scrape must send (Authorization: Bearer ...); required when metricsHost is not loopback.',
+      { env: 'FERRY_AGENT_METRICS_TOKEN', secret: true },
+    ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    const problem = metricsExposureProblem({
+      port: config.metricsPort,
+      host: config.metricsHost,
+      token: config.metricsToken,
+    });
+    if (problem) context.addIssue({ code: 'custom', path: ['metricsToken'], message: problem });
+  });
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Client, type Control } from 'ldapts';
 import { isConnectionFailure } from './connection-errors.js';
 import type { DirectoryConfig } from './directory-config.js';
+import { timedClient, type DcObserver } from './timed-client.js';
 
 export interface Clock {
   now(): Date;
@@ -29,9 +30,11 @@ export class DcEndpoints {
   readonly #ca: Buffer[] | undefined;
   readonly #downUntil = new Map<string, number>();
   #preferred: string;
+  readonly #observer: DcObserver | undefined;
 
-  constructor(config: DirectoryConfig, clock: Clock = systemClock) {
+  constructor(config: DirectoryConfig, clock: Clock = systemClock, observer?: DcObserver) {
     this.#config = config;
+    this.#observer = observer;
     this.#clock = clock;
     this.#ca = config.caFile ? [readFileSync(config.caFile)] : undefined;
     this.#preferred = config.urls[0]!;
@@ -52,21 +55,24 @@ export class DcEndpoints {
   }
 
   newClient(url: string): Client {
-    return new Client({
+    const client = new Client({
       url,
       timeout: this.#config.operationTimeoutMs,
       connectTimeout: this.#config.connectTimeoutMs,
       tlsOptions: { minVersion: 'TLSv1.2', ...(this.#ca ? { ca: this.#ca } : {}) },
     });
+    return this.#observer ? timedClient(client, url, this.#observer) : client;
   }
 
   markUp(url: string): void {
     this.#downUntil.delete(url);
     this.#preferred = url;
+    this.#observer?.reachable(url, true);
   }
 
   markDown(url: string): void {
     this.#downUntil.set(url, this.#clock.now().getTime() + this.#config.dcRetryAfterMs);
+    this.#observer?.reachable(url, false);
   }
 
   /**

@@ -45,6 +45,7 @@ export class SyncCoordinator {
   #wake: (() => void) | undefined;
   #tickNow: (() => void) | undefined;
   #cursor: SyncCursor | null = null;
+  #lastAck: Date | undefined;
   #expectedUsers: number | undefined;
   #lastRun: SyncStatus['lastRun'];
   #waitingForDeletes = false;
@@ -88,6 +89,11 @@ export class SyncCoordinator {
       void tick().catch(() => undefined);
     };
     this.#tickNow();
+  }
+
+  /** When the cloud last accepted a batch of this agent's (its cursor moved); for metrics. */
+  get lastAck(): Date | undefined {
+    return this.#lastAck;
   }
 
   async stop(): Promise<void> {
@@ -168,6 +174,7 @@ export class SyncCoordinator {
       if (!ack) throw new SyncRefused('no_answer', cursor);
       if (!ack.applied) throw new SyncRefused(ack.code ?? 'not_leader', ack.cursor);
       this.#waitingForDeletes = false;
+      this.#lastAck = new Date();
       this.progress.record(batch, false, this.#expectedUsers);
     };
     while (!leading.signal.aborted && !this.#stopped) {

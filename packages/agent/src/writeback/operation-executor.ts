@@ -10,6 +10,7 @@ import type { CryptoKey } from 'jose';
 import type { Clock } from '../directory/dc-endpoints.js';
 import type { DirectoryConnector, UserTarget } from '../directory/directory-connector.js';
 import type { OperationJournal } from '../state/operation-journal.js';
+import type { AgentMetrics } from '../metrics/agent-metrics.js';
 
 export interface ExecutorDependencies {
   readonly connector: DirectoryConnector;
@@ -37,6 +38,8 @@ export interface ExecutorDependencies {
   ) => Connection | undefined;
   /** Whether that connection to the cloud is still the open one. */
   readonly isConnected: (connection: Connection) => boolean;
+  /** Counts each run by kind and outcome, with its duration. */
+  readonly metrics?: Pick<AgentMetrics, 'operation'>;
 }
 
 /** One connection of the agent to the cloud (a reconnect is another one). */
@@ -81,6 +84,11 @@ export class OperationExecutor {
       if (this.#running.get(operation.id) === run) this.#running.delete(operation.id);
     };
     run.then(forget, forget);
+    const started = performance.now();
+    const count = (outcome: string) => () =>
+      this.#deps.metrics?.operation(operation.kind, outcome, (performance.now() - started) / 1000);
+    // undefined: another agent holds the operation (this one sent nothing).
+    run.then((result) => count(result?.code ?? 'not_claimed')(), count('error'));
     return run;
   }
 

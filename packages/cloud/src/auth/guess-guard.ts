@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { Database, UserRow } from '../store/tables.js';
 import { addMinutes, type Clock } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
@@ -10,6 +11,8 @@ export interface GuardServices {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly config: Pick<Config, 'signInMaxFailures' | 'signInLockoutMinutes'>;
+  /** Counts the locks (`ferry_cloud_lockouts_total`). */
+  readonly metrics?: Pick<CloudMetrics, 'lockouts'>;
 }
 
 /** Where an attempt came from, for the lockout's audit row. */
@@ -84,6 +87,7 @@ export class GuessGuard {
       .where('failed_sign_ins', '>=', config.signInMaxFailures)
       .executeTakeFirst();
     if (Number(locked.numUpdatedRows) !== 1) return;
+    this.services.metrics?.lockouts.inc({ action });
     await audit.record({
       tenantId: user.tenant_id,
       actor: { type: 'system' },

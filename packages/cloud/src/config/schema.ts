@@ -1,4 +1,4 @@
-import { key } from '@ferry/config';
+import { key, metricsExposureProblem } from '@ferry/config';
 import { z } from 'zod';
 import { trustProxySchema } from './trust-proxy.js';
 
@@ -28,6 +28,21 @@ export const configSchema = z
       z.number().int().min(0).max(65535).default(8080),
       'TCP port of the HTTP server; 0 picks a free port.',
       { env: 'FERRY_PORT' },
+    ),
+    metricsPort: key(
+      z.number().int().min(0).max(65535).optional(),
+      'TCP port of the Prometheus metrics listener (GET /metrics), apart from the public port; unset: no metrics listener. 0 picks a free port. See docs/operations.md and ADR 0013.',
+      { env: 'FERRY_METRICS_PORT' },
+    ),
+    metricsHost: key(
+      z.string().min(1).default('127.0.0.1'),
+      'Address the metrics listener binds to; an address other than loopback needs metricsToken.',
+      { env: 'FERRY_METRICS_HOST' },
+    ),
+    metricsToken: key(
+      z.string().min(16, 'at least 16 characters').optional(),
+      'Bearer token a scrape must send (Authorization: Bearer ...); required when metricsHost is not loopback.',
+      { env: 'FERRY_METRICS_TOKEN', secret: true },
     ),
     dataDir: key(
       z.string().min(1).default('./data'),
@@ -189,7 +204,15 @@ export const configSchema = z
       { env: 'FERRY_WEB_DIR' },
     ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    const problem = metricsExposureProblem({
+      port: config.metricsPort,
+      host: config.metricsHost,
+      token: config.metricsToken,
+    });
+    if (problem) context.addIssue({ code: 'custom', path: ['metricsToken'], message: problem });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof Config;

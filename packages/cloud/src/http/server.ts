@@ -10,7 +10,7 @@ import { FerryError } from '../util/ferry-error.js';
 import { AccessLog } from './access-log.js';
 import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling, sendError } from './error-handler.js';
-import { installMetrics } from './metrics.js';
+import { installHttpMetrics } from './metrics.js';
 import './request-context.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -143,10 +143,10 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     },
     transform: zodToOpenApi,
   });
-  const metrics = installMetrics(app);
+  installHttpMetrics(app, services.metrics);
   installAuditHook(app, services.audit);
 
-  healthRoutes(app, services, metrics);
+  healthRoutes(app, services);
   for (const register of routeModules) register(app, services);
   services.oidc.mount(app);
   await installWebApp(app, services.config.webDir);

@@ -17,6 +17,7 @@ import type { PendingRegistrations } from '../me/pending-registrations.js';
 import type { UserSessions } from '../me/user-sessions.js';
 import type { PasswordChecks } from '../password-checks/password-checks.js';
 import type { OidcHost } from '../oidc/oidc-host.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
 /** What route modules get: the store, the injected clock and randomness, and the services. */
 export interface Services {
@@ -52,6 +53,8 @@ export interface Services {
   readonly cloudKeys: CloudKeyRing;
   /** The OpenID Connect provider of the default tenant (mounted under /oidc). */
   readonly oidc: OidcHost;
+  /** The process's Prometheus metrics (served on the metrics listener, never the public port). */
+  readonly metrics: CloudMetrics;
   /** True once the store is migrated and until shutdown starts. */
   ready(): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import type { Mailer } from '../notify/mailer.js';
 import type { SmsGateway } from '../notify/sms-gateway.js';
 import { hourlyFive, Throttle } from '../sspr/throttle.js';
 import type { Database, MethodKind, UserRow } from '../store/tables.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { Clock, Random } from '../util/clock.js';
 import { FerryError } from '../util/ferry-error.js';
 import { CODE_VALIDITY_MINUTES, type OneTimeCodes } from '../verification/one-time-codes.js';
@@ -25,6 +26,7 @@ export interface RegistrationServices {
   readonly codes: OneTimeCodes;
   readonly methods: VerificationMethods;
   readonly pendingRegistrations: PendingRegistrations;
+  readonly metrics?: Pick<CloudMetrics, 'onThrottled'>;
 }
 
 export type ContactKind = 'email' | 'phone';
@@ -44,7 +46,7 @@ export class MethodRegistration {
     private readonly services: RegistrationServices,
     private readonly request: { readonly sourceIp: string; readonly requestId: string },
   ) {
-    this.#throttle = new Throttle(services.db, services.clock);
+    this.#throttle = new Throttle(services.db, services.clock, services.metrics?.onThrottled);
   }
 
   /** Sends a code to the address or number; it is registered once the code comes back. */

@@ -25,6 +25,7 @@ import { rotateKeys } from './agent-key-rotation.js';
 import { doctorFacts, recordDoctorReport } from './agent-doctor.js';
 import { OperationClaims } from './operation-claims.js';
 import { SyncGateway } from '../sync/sync-gateway.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { AgentSession, AgentSessions } from './agent-sessions.js';
 import type { CloudKeyRing } from './cloud-key-ring.js';
 import type { OperationRelay } from './operation-relay.js';
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   /** Sockets not proven yet, per address and in all. */
   readonly pending: AdmissionLimits;
   readonly audit: AuditLog;
+  /** Sync batches and runs (`ferry_cloud_sync_*`). */
+  readonly metrics?: Pick<CloudMetrics, 'syncBatch' | 'syncRun'>;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { AgentSessions } from './agent-sessions.js';
 import type { RelayRequest, RelayResult } from './relay-request.js';
 import type { BusMessage, RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
 export interface RelayOptions {
   readonly db: Kysely<Database>;
@@ -31,6 +32,8 @@ export interface RelayOptions {
   readonly timeoutMs: number;
   /** An agent not heard from for this long counts as offline. */
   readonly agentStaleMs: number;
+  /** Counts each operation by kind and outcome, with its latency. */
+  readonly metrics?: Pick<CloudMetrics, 'writeback'>;
 }
 
 const RECONNECT_POLL_MS = 250;
@@ -84,6 +87,19 @@ export class OperationRelay {
   }
 
   async submit(request: RelayRequest): Promise<RelayResult> {
+    // Wall time, not the injected clock: the latency a user waits.
+    const started = performance.now();
+    let outcome = 'error';
+    try {
+      const result = await this.#submit(request);
+      outcome = result.outcome.code;
+      return result;
+    } finally {
+      this.#options.metrics?.writeback(request.kind, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  async #submit(request: RelayRequest): Promise<RelayResult> {
     const { db, clock, random, timeoutMs, agentStaleMs } = this.#options;
     const now = clock.now();
     const isWrite = WRITES.has(request.kind);

@@ -21,6 +21,8 @@ export function createSsprKit(input: {
   random: Random;
   dataKey: Buffer;
   powBits: number;
+  /** Told of each attempt a throttle refuses (metrics). */
+  onThrottled?: (scope: string) => void;
 }): SsprKit {
   // Sub-keys of the data key: every node of a cluster shares it, so every node agrees.
   const derive = (label: string) =>
@@ -34,7 +36,7 @@ export function createSsprKit(input: {
       input.powBits,
     ),
     flows: new SsprFlows(input.db, input.clock, input.random),
-    throttle: new Throttle(input.db, input.clock),
+    throttle: new Throttle(input.db, input.clock, input.onThrottled),
     decoyKey: derive('decoy gates'),
   };
 }

@@ -19,6 +19,8 @@ export class Throttle {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    /** Told of each refused attempt (metrics: `ferry_cloud_throttled_total{scope}`). */
+    private readonly onRefused: (scope: string) => void = () => undefined,
   ) {}
 
   /** Counts one attempt, or throws rate_limited with retryAfter when the budget is spent. */
@@ -67,12 +69,14 @@ export class Throttle {
       const taken = await update.executeTakeFirst();
       if (Number(taken.numUpdatedRows) === 1) return;
       if (!expired && row.count >= rule.max) {
+        this.onRefused(key.scope);
         throw new FerryError('rate_limited', `throttle ${key.scope} exhausted`, {
           retryAfterSeconds: Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000)),
           allowedAt: new Date(windowEnds),
         });
       }
     }
+    this.onRefused(key.scope);
     throw new FerryError('rate_limited', `throttle ${key.scope} contended`, {
       retryAfterSeconds: 1,
       allowedAt: new Date(now.getTime() + 1000),

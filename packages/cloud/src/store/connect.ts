@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/registry.js';
@@ -23,13 +23,19 @@ export function openStore(options: {
   dataDir: string;
   /** SQLite only; see the `sqliteSynchronous` setting. */
   sqliteSynchronous?: 'normal' | 'full';
+  /** Told of every query: its SQL text (for the statement label), duration, and failure. */
+  onQuery?: QueryObserver;
 }): Store {
+  const log = options.onQuery && queryLog(options.onQuery);
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // An idle connection the server drops (restart, failover) is discarded by the pool; without
     // a listener its error would crash the process. The next query opens a new connection.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      ...(log ? { log } : {}),
+    });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -45,8 +51,16 @@ export function openStore(options: {
   file.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(file) }),
+    ...(log ? { log } : {}),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+export type QueryObserver = (sqlText: string, seconds: number, failed: boolean) => void;
+
+function queryLog(observe: QueryObserver): (event: LogEvent) => void {
+  return (event) =>
+    observe(event.query.sql, event.queryDurationMillis / 1000, event.level === 'error');
 }
 
 /**

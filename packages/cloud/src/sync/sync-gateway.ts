@@ -1,7 +1,8 @@
-import type { AgentMessage, CloudMessage } from '@ferry/protocol';
+import type { AgentMessage, CloudMessage, SyncBatch } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Database } from '../store/tables.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { Clock, Random } from '../util/clock.js';
 import { applyBatch } from './apply-batch.js';
 import { countSyncedUsers, takeSyncLease } from './sync-state.js';
@@ -14,6 +15,7 @@ export interface SyncGatewayOptions {
   readonly audit: AuditLog;
   /** The agents' heartbeat: a leader silent for three of them loses its lease. */
   readonly heartbeatSeconds: number;
+  readonly metrics?: Pick<CloudMetrics, 'syncBatch' | 'syncRun'> | undefined;
 }
 
 /** The agent whose socket the message came on. */
@@ -85,6 +87,7 @@ export class SyncGateway {
           random,
           this.#options.audit,
         );
+        await this.#count(agent.tenantId, batch, verdict.applied ? 'applied' : verdict.code);
         send({
           type: 'sync_ack',
           runId: batch.runId,
@@ -97,5 +100,22 @@ export class SyncGateway {
         return;
       }
     }
+  }
+
+  /** Counts the batch; a run it finished gives its duration and the users it changed. */
+  async #count(tenantId: string, batch: SyncBatch, verdict: string): Promise<void> {
+    const { metrics, db, clock } = this.#options;
+    if (!metrics) return;
+    metrics.syncBatch(tenantId, batch.mode, verdict, clock.now());
+    if (verdict !== 'applied' || !batch.final) return;
+    const run = await db
+      .selectFrom('sync_runs')
+      .select(['status', 'started_at', 'finished_at', 'added', 'updated', 'deleted'])
+      .where('id', '=', batch.runId)
+      .executeTakeFirst();
+    // A poll that found nothing makes no run.
+    if (run?.status !== 'done' || !run.finished_at) return;
+    const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
+    metrics.syncRun(batch.mode, Math.max(0, seconds), run.added + run.updated + run.deleted);
   }
 }

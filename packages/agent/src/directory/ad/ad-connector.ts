@@ -1,4 +1,5 @@
 import { changeAllowedAt } from '@ferry/policy';
+import type { DcObserver } from '../timed-client.js';
 import { violation, type DirectoryPolicy, type Outcome, type Secret } from '@ferry/protocol';
 import { Attribute, Change, type Client } from 'ldapts';
 import { DcEndpoints, systemClock, type Clock } from '../dc-endpoints.js';
@@ -61,10 +62,10 @@ export class AdConnector implements DirectoryConnector {
   readonly #policyCache = new Map<string, { policy: DirectoryPolicy; readAt: number }>();
   #rootDse: { url: string; value: RootDse } | undefined;
 
-  constructor(config: DirectoryConfig, clock: Clock = systemClock) {
+  constructor(config: DirectoryConfig, clock: Clock = systemClock, observer?: DcObserver) {
     this.#config = config;
     this.#clock = clock;
-    this.#endpoints = new DcEndpoints(config, clock);
+    this.#endpoints = new DcEndpoints(config, clock, observer);
     this.#pool = new ServiceConnectionPool(this.#endpoints, config);
   }
 

@@ -1,4 +1,5 @@
 import type { DirectoryPolicy, Outcome, Secret } from '@ferry/protocol';
+import type { DcObserver } from '../timed-client.js';
 import { Control, type Change, type Client } from 'ldapts';
 import type { AdOperation } from '../ad/ad-outcomes.js';
 import type { UserReference } from '../ad/ad-user.js';
@@ -48,10 +49,10 @@ export class OpenLdapConnector implements DirectoryConnector {
   readonly #pool: ServiceConnectionPool;
   readonly #policies: OpenLdapPolicies;
 
-  constructor(config: DirectoryConfig, clock: Clock = systemClock) {
+  constructor(config: DirectoryConfig, clock: Clock = systemClock, observer?: DcObserver) {
     this.#config = config;
     this.#clock = clock;
-    this.#endpoints = new DcEndpoints(config, clock);
+    this.#endpoints = new DcEndpoints(config, clock, observer);
     this.#pool = new ServiceConnectionPool(this.#endpoints, config);
     this.#policies = new OpenLdapPolicies(
       this.#pool,

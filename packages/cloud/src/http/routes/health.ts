@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { FerryError } from '../../util/ferry-error.js';
 import type { Services } from '../services.js';
@@ -6,8 +5,11 @@ import type { ZodApp } from '../zod-schemas.js';
 
 const statusSchema = z.object({ status: z.string() });
 
-/** Liveness, readiness, Prometheus metrics and the OpenAPI document. */
-export function healthRoutes(app: ZodApp, services: Services, metrics: Registry): void {
+/**
+ * Liveness, readiness and the OpenAPI document. Prometheus metrics are not on this (public)
+ * port: they have their own listener (`metricsPort`, ADR 0013).
+ */
+export function healthRoutes(app: ZodApp, services: Services): void {
   app.get(
     '/healthz',
     { config: { rateLimit: false }, schema: { tags: ['ops'], response: { 200: statusSchema } } },
@@ -22,12 +24,6 @@ export function healthRoutes(app: ZodApp, services: Services, metrics: Registry)
         throw new FerryError('not_ready', 'store unreachable or draining');
       return { status: 'ready' };
     },
-  );
-
-  app.get(
-    '/metrics',
-    { config: { rateLimit: false }, schema: { hide: true } },
-    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
   );
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -67,7 +67,7 @@ export function createSignInContext(app: ZodApp, services: Services) {
     codes: services.codes,
     mailer: services.mailer,
     sms: services.sms,
-    throttle: new Throttle(db, clock),
+    throttle: new Throttle(db, clock, services.metrics.onThrottled),
     guard,
     log: app.log,
   };

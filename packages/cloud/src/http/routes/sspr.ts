@@ -131,6 +131,8 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
         request.body.nonce,
       );
       const { token, flow, user } = await startFlow(services, request.body.userPrincipalName);
+      // Only this private count says which starts were doomed (unknown name, no methods).
+      services.metrics.ssprSteps.inc({ step: 'start', outcome: flow.doomedReason ?? 'ok' });
       // Housekeeping now and then: counters of closed windows only grow otherwise.
       if (Math.random() < 0.01) void throttle.purge().catch(() => undefined);
       await services.audit.record({
@@ -371,6 +373,10 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
       result = error instanceof FerryError ? error.code : 'internal_error';
       throw error;
     } finally {
+      services.metrics.ssprSteps.inc({
+        step: action.replace(/^sspr\./, ''),
+        outcome: result === 'success' ? 'ok' : result,
+      });
       if (audit) {
         await services.audit.record({
           tenantId: flow.tenantId,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { GuessGuard, type AttemptSource } from '../../auth/guess-guard.js';
 import type { Config } from '../../config/schema.js';
+import type { CloudMetrics } from '../../metrics/cloud-metrics.js';
 import type { Database, UserRow } from '../../store/tables.js';
 import type { Clock } from '../../util/clock.js';
 
@@ -21,6 +22,7 @@ export interface PasswordGuardDeps {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly config: Pick<Config, 'signInMaxFailures' | 'signInLockoutMinutes'>;
+  readonly metrics?: Pick<CloudMetrics, 'lockouts'>;
 }
 
 /** The one place the sign-in picks its guard: My Account's, so one account has one counter. */
