@@ -39,6 +39,7 @@ export async function startAgent(
   // The executor asks the channel for claims and the channel feeds the executor.
   const link: { channel?: AgentChannel; sync?: SyncCoordinator | undefined } = {};
   const metrics = new AgentMetrics({
+    agentId: identity.agentId,
     cloudConnected: () => link.channel?.state === 'online',
     lastSyncAck: () => link.sync?.lastAck,
     now: () => clock.now(),

@@ -19,6 +19,8 @@ export function dcLabel(url: string): string {
 
 /** What the agent's metrics read at scrape time. */
 export interface AgentProbes {
+  /** This agent's id (one per process: the label of its sync cursor age). */
+  readonly agentId: string;
   /** Whether the channel to the cloud is online now. */
   readonly cloudConnected: () => boolean;
   /** When the cloud last acknowledged a sync batch from this agent (undefined: never). */
@@ -74,11 +76,14 @@ export class AgentMetrics implements DcObserver {
     new Gauge({
       name: 'ferry_agent_sync_cursor_age_seconds',
       help: 'Seconds since the cloud last accepted a sync batch (the cursor moved) from this agent; absent until it leads a sync.',
+      // Labelled so that, unset, it is absent rather than a 0 that would read as "just now".
+      labelNames: ['agent'],
       registers: [this.registry],
       collect() {
         this.reset();
         const at = probes.lastSyncAck();
-        if (at) this.set(Math.max(0, (probes.now().getTime() - at.getTime()) / 1000));
+        const age = at && Math.max(0, (probes.now().getTime() - at.getTime()) / 1000);
+        if (age !== undefined) this.set({ agent: probes.agentId }, age);
       },
     });
   }
