@@ -10,11 +10,11 @@ const sample = (text: string, series: string): number | undefined => {
 };
 
 test('DCs are labelled host:port, cursor age comes from the last ack, nothing before it', async () => {
-  let lastAck: Date | undefined;
+  const ack: { at?: Date } = {};
   const metrics = new AgentMetrics({
     agentId: 'a1',
     cloudConnected: () => true,
-    lastSyncAck: () => lastAck,
+    lastSyncAck: () => ack.at,
     now: () => new Date('2026-01-01T00:01:30Z'),
   });
   assert.equal(dcLabel('ldaps://dc1.corp.example.test'), 'dc1.corp.example.test');
@@ -22,7 +22,7 @@ test('DCs are labelled host:port, cursor age comes from the last ack, nothing be
   let text = (await metrics.render()).body;
   assert.doesNotMatch(text, /^ferry_agent_sync_cursor_age_seconds/m);
   assert.equal(sample(text, 'ferry_agent_cloud_connected'), 1);
-  lastAck = new Date('2026-01-01T00:01:00Z');
+  ack.at = new Date('2026-01-01T00:01:00Z');
   metrics.reachable('ldaps://dc1.corp.example.test:636', true);
   metrics.reachable('ldaps://dc2.corp.example.test:636', false);
   text = (await metrics.render()).body;
