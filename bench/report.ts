@@ -1,3 +1,5 @@
+import type { LoadFigures } from './load/load-bench.js';
+import { renderLoad } from './load/load-report.js';
 import type { IdleMemoryFigures } from './memory/idle-memory-bench.js';
 import type { OidcFigures } from './oidc/oidc-bench.js';
 import { renderScale } from './scale/scale-report.js';
@@ -11,6 +13,8 @@ import type { WritebackFigures } from './writeback/writeback-bench.js';
 export interface BenchResults {
   measuredAt: string;
   machine: string;
+  /** The machine's 1-minute load average when the run began (other helpers share it). */
+  loadAverage?: number;
   writeback?: WritebackFigures;
   syncRead?: SyncFigures;
   sync?: SyncCloudFigures;
@@ -18,6 +22,7 @@ export interface BenchResults {
   syncScale?: SyncScaleFigures;
   scale?: DirectoryScaleFigures;
   idleMemory?: IdleMemoryFigures;
+  load?: LoadFigures;
 }
 
 const ratio = (ferry: number, raw: number): string =>
@@ -40,6 +45,7 @@ export function renderBenchmarks(results: BenchResults): string {
       '## Password writeback',
       '',
       `Admin password reset of a synced user, ${wb.operations_per_run} operations per run over ${wb.users} bulk users.`,
+      `Measured ${results.measuredAt}${results.loadAverage === undefined ? '' : `, load average ${results.loadAverage} on ${results.machine.split(' ')[0]} cores (other work shares the machine: absolute times are upper bounds, read the ratios)`}.`,
       '- **raw**: ldapts `replace unicodePwd` + `lockoutTime=0` on bound LDAPS connections as the',
       "  agent's service account (the floor: no lookup, no policy, no audit).",
       '- **Ferry**: `POST /api/v1/users/{id}/password` on the cloud (session, CSRF, cloud policy',
@@ -163,6 +169,8 @@ export function renderBenchmarks(results: BenchResults): string {
   }
   if (results.syncScale) lines.push(...renderSyncScale(results.syncScale, results.measuredAt));
   if (results.scale) lines.push(...renderScale(results.scale, results.measuredAt));
+  if (results.load)
+    lines.push(...renderLoad(results.load, results.measuredAt, results.loadAverage));
   const memory = results.idleMemory;
   if (memory) {
     lines.push(

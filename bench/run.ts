@@ -1,11 +1,14 @@
-// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale|directory|sync-scale|memory] [--operations N] [--users N] [--ad-users N]`: Ferry measured
+// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale|directory|sync-scale|memory|load] [--operations N] [--users N] [--ad-users N] [--seconds N]`: Ferry measured
 // side by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md
 // (with --only, the sections measured replace theirs and the others stay).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labUp, requireLabState } from '@ferry/lab';
+import { writeReliabilitySection } from '../test/support/reliability-doc.js';
+import { benchLoad } from './load/load-bench.js';
+import { renderLoadSummary } from './load/load-report.js';
 import { benchIdleMemory } from './memory/idle-memory-bench.js';
 import { benchOidc } from './oidc/oidc-bench.js';
 import { benchDirectoryScale } from './scale/directory-scale-bench.js';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     operations: { type: 'string', default: '200' },
     users: { type: 'string', default: '1000000' },
     'ad-users': { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '10' },
   },
   strict: true,
 });
@@ -43,8 +47,13 @@ if (!Number.isInteger(adUsers) || adUsers < 10_000 || adUsers > 100_000) {
   console.error('bench: --ad-users needs a whole number from 10000 to 100000');
   process.exit(2);
 }
+const seconds = Number(values.seconds);
+if (!Number.isInteger(seconds) || seconds < 2 || seconds > 600) {
+  console.error('bench: --seconds (per load block) needs a whole number from 2 to 600');
+  process.exit(2);
+}
 // scale = directory (a million cloud users) + sync-scale (AD users at scale, change latency).
-const parts = ['writeback', 'sync', 'oidc', 'scale', 'directory', 'sync-scale', 'memory'];
+const parts = ['writeback', 'sync', 'oidc', 'scale', 'directory', 'sync-scale', 'memory', 'load'];
 if (values.only && !parts.includes(values.only)) {
   console.error(`bench: --only takes ${parts.join(', ')}`);
   process.exit(2);
@@ -59,6 +68,7 @@ const lab = values.only === 'directory' ? await requireLabState() : await labUp(
 const results: BenchResults = {
   measuredAt: new Date().toISOString(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  loadAverage: Math.round(loadavg()[0]! * 10) / 10,
 };
 if (!values.only || values.only === 'writeback')
   results.writeback = await benchWriteback(lab, operations, log);
@@ -71,6 +81,8 @@ if (!values.only || values.only === 'oidc') {
 }
 if (!values.only || values.only === 'memory') results.idleMemory = await benchIdleMemory(lab, log);
 
+if (runs('load')) results.load = await benchLoad(lab, seconds, log);
+
 if (runs('sync-scale')) results.syncScale = await benchSyncAtScale(lab, adUsers, log);
 if (runs('directory')) results.scale = await benchDirectoryScale(lab, users, operations, log);
 
@@ -80,6 +92,8 @@ writeFileSync(
   docs,
   values.only && existsSync(docs) ? mergeSections(readFileSync(docs, 'utf8'), rendered) : rendered,
 );
+if (results.load)
+  await writeReliabilitySection('load', renderLoadSummary(results.load, results.measuredAt));
 if (values.json) writeFileSync(values.json, JSON.stringify(jsonShape(results), null, 2) + '\n');
 console.log(JSON.stringify(jsonShape(results), null, 2));
 
@@ -111,5 +125,6 @@ function jsonShape(all: BenchResults) {
     ...(all.oidc ? { oidc: all.oidc } : {}),
     ...(all.syncScale ? { sync_scale: all.syncScale } : {}),
     ...(all.scale ? { scale: all.scale } : {}),
+    ...(all.load ? { load: all.load } : {}),
   };
 }
