@@ -159,6 +159,64 @@ describe('My Account in a browser (cloud + agent + lab DC + SMTP + Chromium)', (
     await context.close();
   });
 
+  test('an old session proves the password again in a dialog before a method change; other sessions are listed and ended', async () => {
+    const user = await syncedLabUser(lab, system, { group: 'minAgeZero' });
+    const upn = user.account.userPrincipalName;
+    const laptop = await newPage(browser);
+    const phone = await newPage(browser);
+    for (const { page } of [laptop, phone]) {
+      await signIn(page, upn, user.account.password);
+      await page.getByRole('heading', { name: /^Hello, / }).waitFor();
+    }
+    // Both sessions proved the password eleven minutes ago (past the ten-minute window).
+    await system
+      .store()
+      .db.updateTable('user_sessions')
+      .set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() })
+      .where('user_id', '=', user.userId)
+      .execute();
+
+    const { page, errors } = laptop;
+    await page.getByRole('link', { name: 'Security info' }).click();
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    await page.getByRole('button', { name: 'Email', exact: true }).click();
+    const address = `${user.account.sAMAccountName}@reproof.example.test`;
+    await page.getByLabel('Email address').fill(address);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await dialog.waitFor();
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    await screenshot(page, 'myaccount-reauthenticate');
+    await dialog.getByLabel('Password', { exact: true }).fill('Not-the-Password-1!');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.getByText('The user name or password is not correct.').waitFor();
+    assert.equal(mail.sentTo(address).length, 0, 'no code before the proof');
+    await dialog.getByLabel('Password', { exact: true }).fill(user.account.password);
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The change went on by itself once the password was proven.
+    await page.getByLabel('Verification code').fill(await mailedCode(mail, address));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Method added.').waitFor();
+
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    const table = page.getByTestId('sessions');
+    await table.waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 2);
+    assert.match(await table.locator('tr[data-current]').innerText(), /This browser/);
+    assert.match(await table.locator('tbody').innerText(), /HeadlessChrome|Chrome/);
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    await screenshot(page, 'myaccount-sessions');
+    await table.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('That session is signed out.').waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 1);
+    await phone.page.reload();
+    await phone.page.getByRole('heading', { name: 'Sign in to My Account' }).waitFor();
+    assert.deepEqual(errors, []);
+    await laptop.context.close();
+    await phone.context.close();
+  });
+
   test('a user AD says must change is routed to the change screen, then signs in', async () => {
     const account = await lab.newUser({ mustChange: true, group: 'minAgeZero' });
     const found = await lab

@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { issueBootstrapToken } from '../src/auth/bootstrap.js';
+import { Secret } from '@ferry/protocol';
+import { createFirstAdmin, issueBootstrapToken } from '../src/auth/bootstrap.js';
+import { countGlobalAdmins } from '../src/directory/roles.js';
+import type { FerryError } from '../src/util/ferry-error.js';
 import { createTenant } from '../src/directory/tenants.js';
 import { backends } from './helpers/backends.js';
 import { Harness } from './helpers/harness.js';
@@ -26,6 +29,27 @@ for (const backend of backends) {
     });
     after(() => h.stop());
 
+    test('the command line holds the first admin to the policy too', async () => {
+      const tenant = await createTenant(
+        h.cloud.services.db,
+        h.clock,
+        h.cloud.services.random,
+        'Cli',
+      );
+      const weak = createFirstAdmin(
+        h.cloud.services,
+        tenant,
+        { email: 'root@cli.test', displayName: 'Root', password: Secret.of('password') },
+        { channel: 'cli' },
+      );
+      await assert.rejects(weak, (error: FerryError) => {
+        assert.equal(error.code, 'policy_violation');
+        assert.ok(error.rules?.some((rule) => rule.rule === 'banned'));
+        return true;
+      });
+      assert.equal(await countGlobalAdmins(h.cloud.services.db, tenant), 0);
+    });
+
     test('no link is issued for a tenant that has an admin', async () => {
       assert.equal(await issueBootstrapToken(h.cloud.services, h.tenantId, 60), undefined);
     });
@@ -41,6 +65,10 @@ for (const backend of backends) {
         displayName: 'First',
         password,
       };
+      // The first admin's password holds to the policy; a refusal does not spend the link.
+      const weak = await h.client().post('/api/v1/bootstrap', { ...body, password: 'password' });
+      assert.equal(weak.json.error.code, 'policy_violation');
+      assert.ok(weak.json.error.rules.some((r: { rule: string }) => r.rule === 'banned'));
       const created = await h.client().post('/api/v1/bootstrap', body);
       assert.equal(created.status, 201);
       assert.deepEqual(created.json.roles, ['global_admin']);

@@ -151,8 +151,23 @@ for (const backend of backends) {
       ]) {
         assert.equal(refused.json.error.code, 'reauthentication_required');
       }
-      // A new sign-in proves the password again.
-      client = (await signInToMyAccount(h, user.upn, password)).client;
+      // The same session proves the password again: a wrong one is a counted guess that
+      // changes nothing; the right one opens another ten minutes.
+      const wrongProof = await stale.post('/api/v1/me/reauthenticate', { password: 'not-it-42' });
+      assert.equal(wrongProof.status, 401);
+      assert.equal(wrongProof.json.error.code, 'invalid_credentials');
+      assert.equal((await stale.get('/api/v1/me')).status, 200, 'the session lives on');
+      assert.equal(
+        (await stale.delete('/api/v1/me/methods/phone')).json.error.code,
+        'reauthentication_required',
+      );
+      assert.equal((await stale.post('/api/v1/me/reauthenticate', { password })).status, 200);
+      const proofs = (await h.auditRows()).filter((r) => r.action === 'me.reauthenticate');
+      assert.deepEqual(
+        proofs.map((r) => r.result),
+        ['invalid_credentials', 'success'],
+      );
+      client = stale;
       assert.equal((await client.delete('/api/v1/me/methods/phone')).status, 200);
       const removed = await mail.waitFor('frank.private@mail.test', (m) =>
         m.subject.includes('removed'),

@@ -330,6 +330,51 @@ for (const backend of backends) {
       assert.deepEqual(results, ['wrong_current_password', 'policy_violation', 'success']);
     });
 
+    test('a user lists their sessions (browser, address, started, last used) and ends another', async () => {
+      const ivy = await h.seedAdmin(h.tenantId, 'ivy@contoso.test', []);
+      const laptop = (await signInToMyAccount(h, ivy.upn, ivy.password)).client;
+      h.clock.advance(60_000);
+      const phone = (await signInToMyAccount(h, ivy.upn, ivy.password)).client;
+      h.clock.advance(5 * 60_000);
+      assert.equal((await phone.get('/api/v1/me')).status, 200);
+      const listed = await laptop.get('/api/v1/me/sessions');
+      assert.equal(listed.status, 200, listed.body);
+      const [newest, oldest] = listed.json.sessions;
+      assert.equal(listed.json.sessions.length, 2);
+      assert.equal(oldest.current, true);
+      assert.equal(newest.current, false);
+      assert.equal(newest.userAgent, 'lightMyRequest');
+      assert.equal(newest.sourceIp, '127.0.0.1');
+      assert.equal(newest.lastSeenAt, h.clock.now().toISOString(), 'last used just now');
+      assert.ok(newest.startedAt > oldest.startedAt);
+      // Another user's session id is no handle here.
+      const other = (await signInToMyAccount(h, alice.upn, alice.password)).client;
+      const othersId = (await other.get('/api/v1/me/sessions')).json.sessions[0].id;
+      const foreign = await laptop.delete(`/api/v1/me/sessions/${othersId}`);
+      assert.equal(foreign.status, 404);
+      assert.equal((await other.get('/api/v1/me')).status, 200);
+      const ended = await laptop.delete(`/api/v1/me/sessions/${newest.id}`);
+      assert.equal(ended.status, 200, ended.body);
+      assert.equal((await phone.get('/api/v1/me')).status, 401);
+      const after = await laptop.get('/api/v1/me/sessions');
+      assert.deepEqual(
+        after.json.sessions.map((s: { current: boolean }) => s.current),
+        [true],
+      );
+      const rows = (await h.auditRows()).filter((r) => r.action === 'me.session_end');
+      assert.deepEqual(
+        rows.map((r) => r.result),
+        ['not_found', 'success'],
+      );
+      // The listing shows neither the cookie value nor the store's key.
+      assert.equal(listed.body.includes(phone.cookie!.split('=')[1]!), false);
+      const hashes = await h.cloud.services.db
+        .selectFrom('user_sessions')
+        .select('id_hash')
+        .execute();
+      for (const { id_hash } of hashes) assert.equal(listed.body.includes(id_hash), false);
+    });
+
     test('a password reset by an admin ends the sessions opened with the old password', async () => {
       const gus = await h.seedAdmin(h.tenantId, 'gus@contoso.test', []);
       const { client } = await signInToMyAccount(h, gus.upn, gus.password);
@@ -410,11 +455,11 @@ describe('My Account cookies behind https', () => {
   });
   after(() => h.stop());
 
-  test('the session cookie is Secure when the public URL is https', async () => {
+  test('the session cookie is Secure and __Host- when the public URL is https', async () => {
     const user = await h.seedAdmin(h.tenantId, 'hank@contoso.test', []);
     const { response } = await signInToMyAccount(h, user.upn, user.password);
-    assert.match(setCookieLine(response, 'ferry_user')!, /; Secure/);
-    assert.match(setCookieLine(response, 'ferry_user_csrf')!, /; Secure/);
-    assert.doesNotMatch(setCookieLine(response, 'ferry_user_csrf')!, /HttpOnly/);
+    assert.match(setCookieLine(response, '__Host-ferry_user')!, /; Secure/);
+    assert.match(setCookieLine(response, '__Host-ferry_user_csrf')!, /; Secure/);
+    assert.doesNotMatch(setCookieLine(response, '__Host-ferry_user_csrf')!, /HttpOnly/);
   });
 });

@@ -153,14 +153,28 @@ describe('self-service reset does not reveal which accounts exist or can reset',
     // The first start of each name (later ones ran under other settings).
     const byName = new Map(starts.reverse().map((row) => [row.actor_name, row.result]));
     assert.equal(byName.get(names.real), 'success');
-    assert.equal(byName.get(names.unknown), 'unknown_user');
+    // An unknown name is kept cut short (ADR 0009), never as typed.
+    assert.equal(byName.get('no…@contoso.test'), 'unknown_user');
+    assert.equal(byName.has(names.unknown), false);
     assert.equal(byName.get(names.outOfScope), 'out_of_scope');
     assert.equal(byName.get(names.noMethods), 'too_few_methods');
     const verify = (await h.auditRows()).find(
-      (row) => row.action === 'sspr.gate_verify' && row.actor_name === names.unknown,
+      (row) => row.action === 'sspr.gate_verify' && row.actor_name === 'no…@contoso.test',
     );
     assert.equal(verify?.result, 'verification_failed');
     assert.match(verify?.detail_json ?? '', /"reason":"unknown_user"/);
     assert.equal(mail.sentTo('o.home@contoso.test').length, 0, 'out of scope: no code sent');
+  });
+
+  test('a password typed into the name field never reaches the audit log', async () => {
+    // A password is a valid-looking name as soon as it holds one @ (the route checks no more).
+    const typed = `P@ss${h.password()}`;
+    const flow = new SsprClient(h.app);
+    assert.equal((await flow.start(typed)).status, 200);
+    assert.equal((await flow.post('/gates/email/verify', { code: '123456' })).status, 401);
+    const rows = (await h.auditRows()).filter((row) => row.action.startsWith('sspr.'));
+    const dump = JSON.stringify(rows).toLowerCase();
+    assert.equal(dump.includes(typed.toLowerCase()), false);
+    assert.ok(rows.some((row) => row.action === 'sspr.start' && row.actor_name === 'p@…'));
   });
 });

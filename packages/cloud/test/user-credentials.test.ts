@@ -43,6 +43,66 @@ for (const backend of backends) {
       assert.equal(row?.target_id, employee.id);
     });
 
+    test('an admin-set password holds to the cloud policy, on a reset and a new user', async () => {
+      const weak = await admin.post(`/api/v1/users/${employee.id}/password`, {
+        password: 'password',
+      });
+      assert.equal(weak.status, 422);
+      assert.equal(weak.json.error.code, 'policy_violation');
+      assert.ok(weak.json.error.rules.some((r: { rule: string }) => r.rule === 'banned'));
+      // The user's own name counts against it, as when they choose one themselves.
+      const named = await admin.post(`/api/v1/users/${employee.id}/password`, {
+        password: 'employee2026',
+      });
+      assert.equal(named.json.error.code, 'policy_violation');
+      const created = await admin.post('/api/v1/users', {
+        upn: 'weakling@contoso.test',
+        displayName: 'Weakling',
+        password: 'password',
+      });
+      assert.equal(created.json.error.code, 'policy_violation');
+      const listed = await admin.get('/api/v1/users?search=weakling');
+      assert.equal(listed.json.users?.length ?? 0, 0, 'no user created');
+    });
+
+    test('"must change at next logon" holds for a cloud-only user: the temporary password only opens the change screen', async () => {
+      const temp = await h.seedAdmin(h.tenantId, 'temp@contoso.test', []);
+      const temporary = h.password();
+      const reset = await admin.post(`/api/v1/users/${temp.id}/password`, {
+        password: temporary,
+        mustChangeAtNextLogon: true,
+      });
+      assert.equal(reset.status, 200, reset.body);
+      assert.equal(reset.json.user.passwordLastSetAt, null);
+      const me = await h
+        .client()
+        .post('/api/v1/me/sign-in', { userPrincipalName: temp.upn, password: temporary });
+      assert.equal(me.status, 409);
+      assert.equal(me.json.error.code, 'must_change_password');
+      await admin.put(`/api/v1/users/${temp.id}/roles`, { roles: ['helpdesk_admin'] });
+      const adminCenter = await h
+        .client()
+        .post('/api/v1/auth/sign-in', { username: temp.upn, password: temporary });
+      assert.equal(adminCenter.json.error.code, 'must_change_password');
+      const chosen = h.password();
+      const changed = await h.client().post('/api/v1/self-service/password/change', {
+        userPrincipalName: temp.upn,
+        currentPassword: temporary,
+        newPassword: chosen,
+      });
+      assert.equal(changed.status, 200, changed.body);
+      assert.equal(
+        (
+          await h
+            .client()
+            .post('/api/v1/me/sign-in', { userPrincipalName: temp.upn, password: temporary })
+        ).json.error.code,
+        'invalid_credentials',
+      );
+      await h.client().signIn(temp.upn, chosen);
+      await admin.put(`/api/v1/users/${temp.id}/roles`, { roles: [] });
+    });
+
     test('missing rights: a helpdesk admin cannot reset or unlock an admin, nor grant roles', async () => {
       const reset = await helpdesk.post(`/api/v1/users/${h.global.id}/password`, {
         password: h.password(),

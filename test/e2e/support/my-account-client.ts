@@ -11,7 +11,7 @@ export class MyAccountClient extends Api {
       this.holdSession(
         answer.setCookie
           .map((line) => line.split(';')[0]!)
-          .find((pair) => pair.startsWith('ferry_user=')),
+          .find((pair) => /^(__Host-)?ferry_user=/.test(pair)),
         answer.json.csrfToken,
       );
     }

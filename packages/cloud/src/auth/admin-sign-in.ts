@@ -73,6 +73,13 @@ export async function signInAdmin(
   const roles = await rolesOf(db, request.tenantId, user.id);
   if (roles.length === 0) throw await fail('not_admin');
   if (user.enabled !== 1) throw await fail('disabled');
+  // An admin's temporary password ("must change at next logon") opens only the change screen.
+  if (user.password_last_set_at === null) {
+    throw await fail(
+      'must_change',
+      new FerryError('must_change_password', 'the password must be changed before sign-in'),
+    );
+  }
   await audit.record({
     tenantId: request.tenantId,
     actor: { type: 'admin', id: user.id, name: user.upn },

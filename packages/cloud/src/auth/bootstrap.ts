@@ -3,6 +3,10 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashToken, newToken } from '../crypto/tokens.js';
 import { countGlobalAdmins, setRoles } from '../directory/roles.js';
+import {
+  assertCloudPasswordPolicy,
+  type SetPasswordPolicyServices,
+} from '../directory/set-password-policy.js';
 import { createCloudUser } from '../directory/users.js';
 import type { Database, UserRow } from '../store/tables.js';
 import { addMinutes, type Clock, type Random } from '../util/clock.js';
@@ -14,7 +18,7 @@ export interface FirstAdmin {
   readonly password: Secret;
 }
 
-export interface BootstrapDeps {
+export interface BootstrapDeps extends SetPasswordPolicyServices {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly random: Random;
@@ -23,7 +27,8 @@ export interface BootstrapDeps {
 
 /**
  * Creates the tenant's first global admin. Refuses once a global admin exists: later admins are
- * made through the API by an admin, so this path cannot be used to take over a tenant.
+ * made through the API by an admin, so this path cannot be used to take over a tenant. The
+ * password holds to the cloud policy (`policy_violation` with the rules otherwise).
  */
 export async function createFirstAdmin(
   deps: BootstrapDeps,
@@ -34,6 +39,7 @@ export async function createFirstAdmin(
   if ((await countGlobalAdmins(deps.db, tenantId)) > 0) {
     throw new FerryError('bootstrap_unavailable', 'the tenant already has a global admin');
   }
+  await assertCloudPasswordPolicy(deps, admin.password, { displayName: admin.displayName });
   const user = await createCloudUser(deps.db, deps.clock, deps.random, tenantId, {
     upn: admin.email,
     displayName: admin.displayName,
@@ -88,6 +94,8 @@ export async function redeemBootstrapToken(
   admin: FirstAdmin,
   via: { sourceIp: string; requestId: string },
 ): Promise<UserRow> {
+  // A refused password must not spend the one-time link.
+  await assertCloudPasswordPolicy(deps, admin.password, { displayName: admin.displayName });
   const now = deps.clock.now().toISOString();
   const hash = hashToken(token);
   // Marking the token used is a conditional update, so two concurrent redeems cannot both win.

@@ -23,10 +23,6 @@ export async function bootstrapAdmin(args: string[]): Promise<number> {
     return exitCodes.usage;
   }
   const password = await readPassword();
-  if (password.length < 8) {
-    process.stderr.write('ferry cloud: the password must have at least 8 characters\n');
-    return exitCodes.usage;
-  }
   const config = loadConfigOrExit();
   const cloud = await createCloud({ config: { ...config, logLevel: 'warn' } });
   try {
@@ -40,7 +36,11 @@ export async function bootstrapAdmin(args: string[]): Promise<number> {
     return exitCodes.ok;
   } catch (error) {
     if (!(error instanceof FerryError)) throw error;
-    process.stderr.write(`ferry cloud: ${error.code}: ${error.message}\n`);
+    // A refused password names the rules it broke (the cloud policy, as for any user).
+    const rules = error.rules?.map((rule) => rule.rule).join(', ');
+    process.stderr.write(
+      `ferry cloud: ${error.code}: ${rules ? `the password breaks: ${rules}` : error.message}\n`,
+    );
     return exitCodes.failure;
   } finally {
     await cloud.close();

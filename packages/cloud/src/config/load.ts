@@ -5,6 +5,7 @@ import {
   type Env,
 } from '@ferry/config';
 import { readTlsFiles } from '../http/tls.js';
+import { isLoopbackHost } from './loopback.js';
 import { configSchema, type Config } from './schema.js';
 
 export { ConfigError };
@@ -37,10 +38,6 @@ function checkTls(config: Config): void {
         `${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The config with secret keys masked, for logging the effective settings. */

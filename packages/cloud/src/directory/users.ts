@@ -173,13 +173,18 @@ export async function deleteCloudUser(
   return row;
 }
 
-/** Sets a cloud-only user's password and clears any sign-in lock. */
+/**
+ * Sets a cloud-only user's password and clears any sign-in lock. `mustChange` (an admin's
+ * temporary password) leaves no set date: the password then only opens the change screen
+ * (`auth/cloud-password.ts`), and every session opened before ends.
+ */
 export async function setCloudPassword(
   db: Kysely<Database>,
   clock: Clock,
   tenantId: string,
   id: string,
   password: Secret,
+  options: { readonly mustChange?: boolean } = {},
 ): Promise<UserRow> {
   const row = await getUser(db, tenantId, id);
   assertCloudUser(row);
@@ -188,7 +193,7 @@ export async function setCloudPassword(
     .updateTable('users')
     .set({
       password_hash: await hashPassword(password),
-      password_last_set_at: now,
+      password_last_set_at: options.mustChange ? null : now,
       failed_sign_ins: 0,
       sign_in_locked_until: null,
       locked_out: 0,

@@ -7,14 +7,11 @@ import { FerryError } from '../util/ferry-error.js';
 import {
   clearSessionCookies,
   CSRF_HEADER,
+  sessionCookieValue,
   setSessionCookies,
-  type CookieNames,
+  type CookieConfig,
 } from './cookies.js';
 import type { Services } from './services.js';
-
-export const USER_SESSION_COOKIE = 'ferry_user';
-/** Readable copy of the CSRF token, so the SPA finds it again after a reload. */
-export const USER_CSRF_COOKIE = 'ferry_user_csrf';
 
 export interface SignedInUser {
   readonly user: UserRow;
@@ -26,7 +23,7 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const signedIn = new WeakMap<FastifyRequest, SignedInUser>();
 
 /**
- * An onRequest hook that admits a signed-in end user (cookie `ferry_user`), and on unsafe
+ * An onRequest hook that admits a signed-in end user (cookie `ferry_user`, `__Host-ferry_user` when hardened), and on unsafe
  * methods also checks the `x-csrf-token` header against the session. It runs before body
  * validation, so an anonymous caller learns nothing about the route's input rules.
  */
@@ -44,6 +41,7 @@ export function requireUser(services: Services) {
       }
     }
     signedIn.set(request, found);
+    await services.userSessions.touch(found.sessionId);
   };
 }
 
@@ -58,7 +56,7 @@ export async function authenticateUser(
   services: Services,
   request: FastifyRequest,
 ): Promise<SignedInUser | undefined> {
-  const value = request.cookies[USER_SESSION_COOKIE];
+  const value = sessionCookieValue(request, services.config, 'user');
   if (!value) return undefined;
   const sessionId = Secret.of(value);
   const session = await services.userSessions.resolve(sessionId);
@@ -72,17 +70,15 @@ export async function authenticateUser(
   return { user, session, sessionId };
 }
 
-const USER_COOKIES: CookieNames = { session: USER_SESSION_COOKIE, csrf: USER_CSRF_COOKIE };
-
 export function setUserSessionCookies(
   request: FastifyRequest,
   reply: FastifyReply,
   session: { sessionId: Secret; csrfToken: Secret; expiresAt: Date },
-  publicUrl: string | undefined,
+  config: CookieConfig,
 ): void {
-  setSessionCookies(request, reply, session, publicUrl, USER_COOKIES);
+  setSessionCookies(request, reply, session, config, 'user');
 }
 
-export function clearUserSessionCookies(reply: FastifyReply): void {
-  clearSessionCookies(reply, USER_COOKIES);
+export function clearUserSessionCookies(reply: FastifyReply, config: CookieConfig): void {
+  clearSessionCookies(reply, config, 'user');
 }

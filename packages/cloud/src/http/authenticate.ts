@@ -5,7 +5,7 @@ import { rolesOf } from '../directory/roles.js';
 import { hasRight, type Right } from '../directory/rights.js';
 import { findUser } from '../directory/users.js';
 import { FerryError } from '../util/ferry-error.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
+import { CSRF_HEADER, sessionCookieValue } from './cookies.js';
 import type { AdminContext } from './request-context.js';
 import type { Services } from './services.js';
 
@@ -36,8 +36,8 @@ export function requireAdmin(services: Services, right: Right) {
   };
 }
 
-export function sessionCookie(request: FastifyRequest): Secret | undefined {
-  const value = request.cookies[SESSION_COOKIE];
+export function sessionCookie(services: Services, request: FastifyRequest): Secret | undefined {
+  const value = sessionCookieValue(request, services.config, 'admin');
   return value ? Secret.of(value) : undefined;
 }
 
@@ -45,7 +45,7 @@ export async function authenticate(
   services: Services,
   request: FastifyRequest,
 ): Promise<{ admin: AdminContext; session: SessionRecord } | undefined> {
-  const cookie = sessionCookie(request);
+  const cookie = sessionCookie(services, request);
   if (!cookie) return undefined;
   const session = await services.sessions.resolve(cookie);
   if (!session) return undefined;

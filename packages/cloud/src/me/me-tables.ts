@@ -7,8 +7,16 @@ export interface UserSessionsTable {
   tenant_id: string;
   user_id: string;
   csrf_hash: string;
+  /** When the holder last proved their password in this session (sign-in, change, re-proof). */
   created_at: string;
   expires_at: string;
+  /** When the session was opened (migration 0012; null for older sessions). */
+  started_at: string | null;
+  /** The browser's User-Agent at sign-in, cut to 256 characters. */
+  user_agent: string | null;
+  source_ip: string | null;
+  /** Last request made with the session, to the minute. */
+  last_seen_at: string | null;
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Outcome, Secret } from '@ferry/protocol';
+import type { Secret } from '@ferry/protocol';
 import { unknownNameForAudit } from '../audit/typed-name.js';
-import { dummyPasswordHash, verifyPassword } from '../crypto/password-hash.js';
+import { checkCloudPassword } from '../auth/cloud-password.js';
 import { findUserByUpn } from '../directory/users.js';
 import { outcomeError } from '../relay/outcome-error.js';
 import { writeback, type WritebackServices } from '../relay/password-writeback.js';
@@ -18,6 +18,8 @@ export interface UserSignInRequest {
   readonly password: Secret;
   readonly sourceIp: string;
   readonly requestId: string;
+  /** The audit action: `me.sign_in`, or `me.reauthenticate` for a re-proof in a session. */
+  readonly action?: 'me.sign_in' | 'me.reauthenticate';
 }
 
 /**
@@ -40,7 +42,7 @@ export async function signInUser(
       actor: user
         ? { type: 'user', id: user.id, name: user.upn }
         : { type: 'anonymous', name: unknownNameForAudit(request.userPrincipalName) },
-      action: 'me.sign_in',
+      action: request.action ?? 'me.sign_in',
       target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,
       result,
       sourceIp: request.sourceIp,
@@ -92,17 +94,6 @@ export async function signInUser(
   if (verdict === 'account_state')
     throw await fail(outcomeError(outcome), outcome.code, operationId);
   throw await fail(invalidCredentials(), outcome.code, operationId);
-}
-
-async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {
-  // An unknown user (or one without a password) costs the same Argon2id verification.
-  const matches = await verifyPassword(
-    user?.password_hash ?? (await dummyPasswordHash()),
-    password,
-  );
-  if (!user || !matches) return { code: 'invalid_credentials' };
-  if (user.enabled !== 1) return { code: 'account_disabled' };
-  return { code: 'applied' };
 }
 
 function invalidCredentials(): FerryError {

@@ -21,11 +21,11 @@ export async function signInToMyAccount(
   return { client, response };
 }
 
-/** `ferry_user=<id>` from a sign-in answer (the readable CSRF cookie is left out). */
+/** `ferry_user=<id>` (or `__Host-ferry_user=`) from a sign-in answer, without the CSRF twin. */
 export function sessionCookie(response: ApiResponse): string {
   const header = response.headers['set-cookie'];
   const lines = Array.isArray(header) ? header : [String(header)];
-  const line = lines.find((l) => l.startsWith('ferry_user='));
+  const line = lines.find((l) => /^(__Host-)?ferry_user=/.test(l));
   if (!line) throw new Error('no ferry_user cookie set');
   return line.split(';')[0]!;
 }

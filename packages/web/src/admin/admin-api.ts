@@ -2,7 +2,7 @@ import { api, type RequestOptions } from '../api/client';
 
 /** The readable CSRF cookie the cloud sets at admin sign-in (the session cookie is HttpOnly). */
 function csrfToken(): string | null {
-  const match = document.cookie.match(/(?:^|;\s*)ferry_csrf=([^;]+)/);
+  const match = document.cookie.match(/(?:^|;\s*)(?:__Host-)?ferry_csrf=([^;]+)/);
   return match ? decodeURIComponent(match[1]!) : null;
 }
 

@@ -9,13 +9,16 @@ import { ChangePasswordPage } from './change-password-page';
 import { meApi } from './me-api';
 import { MustChangePassword, type MustChangeReason } from './must-change-password';
 import { OverviewPage } from './overview-page';
+import { ReauthDialog } from './reauth-dialog';
 import { SecurityInfoPage } from './security-info-page';
+import { SessionsPage } from './sessions-page';
 import { UserSignIn } from './user-sign-in';
 
 const pages = [
   ['', 'me.nav.overview'],
   ['password', 'me.nav.password'],
   ['security', 'me.nav.security'],
+  ['sessions', 'me.nav.sessions'],
 ] as const satisfies readonly (readonly [string, MessageKey])[];
 
 type State =
@@ -24,7 +27,10 @@ type State =
   | { readonly name: 'mustChange'; readonly upn: string; readonly reason: MustChangeReason }
   | { readonly name: 'signedIn'; readonly me: MeView };
 
-/** My Account: sign-in (with the forced change when AD demands it), then three pages. */
+/**
+ * My Account: sign-in (with the forced change when AD or an admin demands it), then four
+ * pages; the re-proof dialog stands by for method changes.
+ */
 export function MyAccountApp() {
   const { t } = useI18n();
   const [state, setState] = useState<State>({ name: 'loading' });
@@ -101,6 +107,8 @@ export function MyAccountApp() {
       ) : null}
       {current === 'password' ? <ChangePasswordPage /> : null}
       {current === 'security' ? <SecurityInfoPage me={me} onChanged={refresh} /> : null}
+      {current === 'sessions' ? <SessionsPage /> : null}
+      <ReauthDialog />
     </SideNavLayout>
   );
 }

@@ -46,7 +46,7 @@ export function authRoutes(app: ZodApp, services: Services): void {
         requestId: request.id,
       });
       const session = await services.sessions.issue(tenantId, admin.user.id);
-      setSessionCookies(request, reply, session, services.config.publicUrl);
+      setSessionCookies(request, reply, session, services.config, 'admin');
       return {
         userId: admin.user.id,
         tenantId,
@@ -64,7 +64,7 @@ export function authRoutes(app: ZodApp, services: Services): void {
     },
     async (request, reply) => {
       const found = await authenticate(services, request);
-      const cookie = sessionCookie(request);
+      const cookie = sessionCookie(services, request);
       if (found && cookie) {
         await services.sessions.revoke(cookie);
         await services.audit.record({
@@ -76,7 +76,7 @@ export function authRoutes(app: ZodApp, services: Services): void {
           requestId: request.id,
         });
       }
-      clearSessionCookies(reply);
+      clearSessionCookies(reply, services.config, 'admin');
       return { ok: true as const };
     },
   );

@@ -10,6 +10,7 @@ import {
   setUserSessionCookies,
 } from '../authenticate-user.js';
 import { credentialRoutesPerMinute } from '../rate-limits.js';
+import { sessionClient } from '../session-client.js';
 import { okSchema, upn } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { ZodApp } from '../zod-schemas.js';
@@ -43,8 +44,8 @@ export function meSessionRoutes(app: ZodApp, services: Services): void {
         sourceIp: request.ip,
         requestId: request.id,
       });
-      const session = await services.userSessions.issue(tenantId, user.id);
-      setUserSessionCookies(request, reply, session, services.config.publicUrl);
+      const session = await services.userSessions.issue(tenantId, user.id, sessionClient(request));
+      setUserSessionCookies(request, reply, session, services.config);
       return { csrfToken: session.csrfToken.reveal(), user: await meView(services, user) };
     },
   );
@@ -66,7 +67,7 @@ export function meSessionRoutes(app: ZodApp, services: Services): void {
         sourceIp: request.ip,
         requestId: request.id,
       });
-      clearUserSessionCookies(reply);
+      clearUserSessionCookies(reply, services.config);
       return { ok: true as const };
     },
   );

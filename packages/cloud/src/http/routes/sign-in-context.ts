@@ -14,6 +14,7 @@ import { Throttle } from '../../sspr/throttle.js';
 import type { UserRow } from '../../store/tables.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { authenticateUser, setUserSessionCookies } from '../authenticate-user.js';
+import { sessionClient } from '../session-client.js';
 import { CSRF_HEADER } from '../cookies.js';
 import { credentialRoutesPerMinute } from '../rate-limits.js';
 import type { Services } from '../services.js';
@@ -117,8 +118,8 @@ export function createSignInContext(app: ZodApp, services: Services) {
     if (view.stage !== 'register' || !view.registration || !userId) return view;
     const current = await authenticateUser(services, request);
     if (current?.user.id === userId) return view;
-    const session = await services.userSessions.issue(tenantId, userId);
-    setUserSessionCookies(request, reply, session, services.config.publicUrl);
+    const session = await services.userSessions.issue(tenantId, userId, sessionClient(request));
+    setUserSessionCookies(request, reply, session, services.config);
     return {
       ...view,
       registration: { ...view.registration, csrfToken: session.csrfToken.reveal() },

@@ -3,6 +3,7 @@ import { passwordRuleCodes, Secret, type WritebackOperation } from '@ferry/proto
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditDetail } from '../../audit/audit-log.js';
+import { unknownNameForAudit } from '../../audit/typed-name.js';
 import { isFerryRefusal } from '../../sspr/ferry-refusal.js';
 import { getPasswordResetSettings } from '../../directory/password-reset-settings.js';
 import { outcomeError } from '../../relay/outcome-error.js';
@@ -137,7 +138,7 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
       if (Math.random() < 0.01) void throttle.purge().catch(() => undefined);
       await services.audit.record({
         tenantId: flow.tenantId,
-        actor: { type: 'anonymous', name: flow.upnLower },
+        actor: { type: 'anonymous', name: typedNameForAudit(flow) },
         action: 'sspr.start',
         target: user ? { type: 'user', id: user.id, name: user.upn } : undefined,
         result: flow.doomedReason ?? 'success',
@@ -380,7 +381,7 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
       if (audit) {
         await services.audit.record({
           tenantId: flow.tenantId,
-          actor: { type: 'anonymous', name: flow.upnLower },
+          actor: { type: 'anonymous', name: typedNameForAudit(flow) },
           action,
           target: flow.userId ? { type: 'user', id: flow.userId, name: flow.upnLower } : undefined,
           result,
@@ -391,4 +392,12 @@ export function ssprRoutes(app: ZodApp, services: Services): void {
       }
     }
   }
+}
+
+/**
+ * The typed name as the audit log keeps it: an account's name as it is, any other text cut
+ * short (ADR 0009: a password typed into the name field must not land in the log).
+ */
+function typedNameForAudit(flow: SsprFlow): string {
+  return flow.userId ? flow.upnLower : unknownNameForAudit(flow.upnLower);
 }

@@ -2,6 +2,8 @@ import { Secret, type WritebackOperation } from '@ferry/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { countGlobalAdmins, rolesOf, setRoles } from '../../directory/roles.js';
+import { passwordUserOf } from '../../directory/password-user.js';
+import { assertCloudPasswordPolicy } from '../../directory/set-password-policy.js';
 import { toUserView } from '../../directory/user-view.js';
 import { getUser, setCloudPassword, unlockCloudUser } from '../../directory/users.js';
 import { outcomeError } from '../../relay/outcome-error.js';
@@ -63,12 +65,15 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
         );
         return { outcome: 'applied' as const, operationId, user: view };
       }
+      const newPassword = Secret.of(request.body.password);
+      await assertCloudPasswordPolicy(services, newPassword, passwordUserOf(target));
       const row = await setCloudPassword(
         services.db,
         services.clock,
         target.tenant_id,
         target.id,
-        Secret.of(request.body.password),
+        newPassword,
+        { mustChange: request.body.mustChangeAtNextLogon === true },
       );
       notifyInBackground(
         request.log,

@@ -1,6 +1,7 @@
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
 import { rolesOf, rolesOfUsers } from '../../directory/roles.js';
+import { assertCloudPasswordPolicy } from '../../directory/set-password-policy.js';
 import { toUserView, type UserView } from '../../directory/user-view.js';
 import {
   createCloudUser,
@@ -110,6 +111,13 @@ export function usersRoutes(app: ZodApp, services: Services): void {
     async (request, reply) => {
       const { password: plain, ...rest } = request.body;
       request.auditTarget = { type: 'user', name: rest.upn };
+      if (plain !== undefined) {
+        await assertCloudPasswordPolicy(services, Secret.of(plain), {
+          displayName: rest.displayName,
+          givenName: rest.givenName ?? undefined,
+          surname: rest.surname ?? undefined,
+        });
+      }
       const row = await createCloudUser(
         services.db,
         services.clock,

@@ -2,7 +2,7 @@ import type { Outcome, Secret } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { AttemptSource } from '../../auth/guess-guard.js';
 import { judgePassword } from '../../auth/password-proof.js';
-import { dummyPasswordHash, verifyPassword } from '../../crypto/password-hash.js';
+import { checkCloudPassword } from '../../auth/cloud-password.js';
 import { findUserByUpn } from '../../directory/users.js';
 import { outcomeError } from '../../relay/outcome-error.js';
 import type { Database, UserRow } from '../../store/tables.js';
@@ -82,16 +82,6 @@ export async function checkUserPassword(
   await deps.guard.failed(user, request.source, 'oidc.lockout');
   const error = verdict === 'account_state' ? outcomeError(outcome) : invalid();
   throw new PasswordRefusal(error, outcome.code, user, operationId);
-}
-
-async function checkCloudPassword(user: UserRow | undefined, password: Secret): Promise<Outcome> {
-  const matches = await verifyPassword(
-    user?.password_hash ?? (await dummyPasswordHash()),
-    password,
-  );
-  if (!user || !matches) return { code: 'invalid_credentials' };
-  if (user.enabled !== 1) return { code: 'account_disabled' };
-  return { code: 'applied' };
 }
 
 function invalid(): FerryError {

@@ -11,6 +11,7 @@ import { userSearchMigration } from './0008-user-search.js';
 import { agentDoctorMigration } from './0009-agent-doctor.js';
 import { registrationReviewMigration } from './0010-registration-review.js';
 import { cloudKeyEndorsementsMigration } from './0011-cloud-key-endorsements.js';
+import { userSessionDetailsMigration } from './0012-user-session-details.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -29,5 +30,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009-agent-doctor': agentDoctorMigration(),
     '0010-registration-review': registrationReviewMigration(),
     '0011-cloud-key-endorsements': cloudKeyEndorsementsMigration(),
+    '0012-user-session-details': userSessionDetailsMigration(),
   };
 }
