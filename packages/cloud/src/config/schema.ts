@@ -11,9 +11,13 @@ const minutes = (max: number) => z.number().int().min(1).max(max);
 
 export const configSchema = z
   .object({
-    host: key(z.string().min(1).default('127.0.0.1'), 'Address the HTTP server binds to.', {
-      env: 'FERRY_HOST',
-    }),
+    host: key(
+      z.string().min(1).default('127.0.0.1'),
+      'Address the HTTP server binds to; any address but loopback makes session cookies Secure and __Host- prefixed.',
+      {
+        env: 'FERRY_HOST',
+      },
+    ),
     tlsCertFile: key(
       z.string().min(1).optional(),
       'PEM certificate chain: with tlsKeyFile the cloud serves HTTPS itself (HSTS on); both files are read again on SIGHUP.',
@@ -64,7 +68,7 @@ export const configSchema = z
     ),
     publicUrl: key(
       z.url().optional(),
-      'External URL of the cloud (used in links); https makes cookies Secure.',
+      'External URL of the cloud (used in links); https makes session cookies Secure and __Host- prefixed.',
       { env: 'FERRY_PUBLIC_URL' },
     ),
     dataKey: key(
