@@ -168,11 +168,18 @@ describe('My Account in a browser (cloud + agent + lab DC + SMTP + Chromium)', (
       await signIn(page, upn, user.account.password);
       await page.getByRole('heading', { name: /^Hello, / }).waitFor();
     }
-    // Both sessions proved the password eleven minutes ago (past the ten-minute window).
-    await system
-      .store()
-      .db.updateTable('user_sessions')
-      .set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() })
+    // Both sessions proved the password eleven minutes ago (past the ten-minute window), a
+    // password set twelve minutes ago (a session older than the password would end instead).
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const { db } = system.store();
+    await db
+      .updateTable('users')
+      .set({ password_last_set_at: minutesAgo(12) })
+      .where('id', '=', user.userId)
+      .execute();
+    await db
+      .updateTable('user_sessions')
+      .set({ created_at: minutesAgo(11) })
       .where('user_id', '=', user.userId)
       .execute();
 
@@ -209,6 +216,8 @@ describe('My Account in a browser (cloud + agent + lab DC + SMTP + Chromium)', (
     await screenshot(page, 'myaccount-sessions');
     await table.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('That session is signed out.').waitFor();
+    // The list reloads after the notice: the other row goes.
+    await table.locator('tbody tr:not([data-current])').waitFor({ state: 'detached' });
     assert.equal(await table.locator('tbody tr').count(), 1);
     await phone.page.reload();
     await phone.page.getByRole('heading', { name: 'Sign in to My Account' }).waitFor();
