@@ -64,10 +64,13 @@ for (const backend of backends) {
         'DELETE /api/v1/groups/{id}/members/{userId}',
         'GET /api/v1/settings/password-reset',
         'PUT /api/v1/settings/password-reset',
+        'GET /api/v1/settings/password-reset/coverage',
+        'POST /api/v1/settings/password-reset/require-registration',
         'GET /api/v1/audit',
         'POST /api/v1/agents/enrollment-tokens',
         'POST /api/v1/agents/enroll',
         'GET /api/v1/agents',
+        'GET /api/v1/agents/doctor-reports',
         'PATCH /api/v1/agents/{id}',
         'POST /api/v1/agents/{id}/rotate-keys',
         'DELETE /api/v1/agents/{id}',
@@ -102,6 +105,7 @@ for (const backend of backends) {
         'GET /api/v1/me/methods/security_questions/catalog',
         'PUT /api/v1/me/methods/security_questions',
         'DELETE /api/v1/me/methods/{kind}',
+        'POST /api/v1/me/registration/review',
         'GET /api/v1/me/sessions',
         'DELETE /api/v1/me/sessions/{id}',
         'POST /api/v1/me/reauthenticate',
@@ -128,7 +132,7 @@ for (const backend of backends) {
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 16);
+      assert.equal(routeModules.length, 18);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'
