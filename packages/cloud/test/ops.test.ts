@@ -73,6 +73,7 @@ for (const backend of backends) {
         'GET /api/v1/agents/doctor-reports',
         'PATCH /api/v1/agents/{id}',
         'POST /api/v1/agents/{id}/rotate-keys',
+        'POST /api/v1/cloud-signing-key/rotate',
         'DELETE /api/v1/agents/{id}',
         'POST /api/v1/self-service/password/change',
         'GET /api/v1/sync/status',
@@ -132,7 +133,7 @@ for (const backend of backends) {
       ];
       const api = [...documented].filter((route) => route.includes('/api/v1/'));
       assert.deepEqual(api.sort(), [...expected].sort(), 'each route is documented and tested');
-      assert.equal(routeModules.length, 18);
+      assert.equal(routeModules.length, 19);
       const body =
         doc.json.paths['/api/v1/settings/password-reset'].put.requestBody.content[
           'application/json'
