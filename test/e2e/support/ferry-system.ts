@@ -92,10 +92,13 @@ export class FerrySystem {
     };
   }
 
-  async startNode(): Promise<CloudNode> {
-    const process = this.#track(
-      startProcess('packages/cloud/src/main.ts', [], this.cloudEnv(), this.runtime),
-    );
+  /** Starts a cloud node; a fixed `port` lets a test restart a killed node where agents expect it. */
+  async startNode(options: { port?: number } = {}): Promise<CloudNode> {
+    const env = {
+      ...this.cloudEnv(),
+      ...(options.port ? { FERRY_PORT: String(options.port) } : {}),
+    };
+    const process = this.#track(startProcess('packages/cloud/src/main.ts', [], env, this.runtime));
     const [, url] = await process.waitFor(
       /ferry cloud listening on (http:\/\/\S+)/,
       this.options.startTimeoutMs ?? 90_000,

@@ -25,6 +25,8 @@ export class PostgresBus implements RelayBus {
     this.#publisher.on('error', (error) =>
       log.warn({ reason: error.message }, 'relay bus: an idle publisher connection was dropped'),
     );
+    // Checked out, a connection has no pool listener; its query fails by itself (see openStore).
+    this.#publisher.on('connect', (client) => client.on('error', () => undefined));
   }
 
   static async open(connectionString: string, log: Logger): Promise<PostgresBus> {
@@ -42,18 +44,45 @@ export class PostgresBus implements RelayBus {
       if (!parsed.success) return;
       for (const handler of this.#handlers) handler(parsed.data);
     });
-    client.on('error', (error) => {
-      this.#log.warn({ reason: error.message }, 'relay bus: listener connection lost');
+    // Until it listens, a failure is the caller's (the promise rejects); after, it is a loss.
+    let listening = false;
+    const lost = (reason: string): void => {
+      if (!listening) return;
+      listening = false;
+      this.#log.warn({ reason }, 'relay bus: listener connection lost');
       this.#listener = undefined;
-      if (!this.#closed) setTimeout(() => void this.#listen().catch(() => undefined), 500);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+      this.#relisten();
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('connection ended'));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     if (this.#closed) {
       await client.end();
       return;
     }
+    listening = true;
     this.#listener = client;
+  }
+
+  /**
+   * Opens the listener again after 500 ms, and again until it is back: a restarting
+   * PostgreSQL refuses connections for a while (crash recovery), and a node that gave up
+   * after one try would never hear another node again.
+   */
+  #relisten(): void {
+    if (this.#closed) return;
+    setTimeout(() => {
+      this.#listen().catch((error: Error) => {
+        this.#log.warn({ reason: error.message }, 'relay bus: listener not re-opened yet');
+        this.#relisten();
+      });
+    }, 500);
   }
 
   async publish(message: BusMessage): Promise<void> {

@@ -32,6 +32,10 @@ export function openStore(options: {
     // An idle connection the server drops (restart, failover) is discarded by the pool; without
     // a listener its error would crash the process. The next query opens a new connection.
     pool.on('error', () => undefined);
+    // A connection checked out (a transaction between two statements) has no pool listener:
+    // a server restart then emitted an unhandled 'error' and killed the node (fault suite).
+    // The statement in flight fails on its own, and the pool drops the client at release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool }),
       ...(log ? { log } : {}),

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { FaultCluster } from './faults/fault-cluster.js';
+import { faultRound, pastEveryExpiry, type RoundPlan } from './faults/fault-rounds.js';
+import { OperationLedger } from './faults/operation-ledger.js';
+import { restartPostgres } from './faults/postgres-restart.js';
+import { intFromEnv, seededRandom } from './faults/seeded-random.js';
+import { writeSystemFaultsSection, type ScenarioFigures } from './faults/system-faults-doc.js';
+
+const SEED = intFromEnv('FERRY_FAULT_SEED', 20_261_203);
+/** Rounds per scenario (each is one kill); the env knobs raise them for a long run. */
+const AGENT_KILLS = intFromEnv('FERRY_FAULT_AGENT_KILLS', 2);
+const NODE_KILLS = intFromEnv('FERRY_FAULT_NODE_KILLS', 1);
+const DC_KILLS = intFromEnv('FERRY_FAULT_DC_KILLS', 1);
+/** FERRY_FAULT_RECORD=1 writes this run's figures to docs/reliability.md. */
+const RECORD = process.env['FERRY_FAULT_RECORD'] === '1';
+const OPERATIONS = 4;
+/** Fault instants are drawn in [0, this) ms after the round's resets are sent. */
+const WINDOW_MS = 400;
+const TIMEOUT_SECONDS = 8;
+
+/**
+ * Issue 12's fault suite at the scale of whole processes: two cloud nodes on one PostgreSQL,
+ * two agents (`ferry-agent run`) active-active, the lab DC. Admin resets are sent through
+ * both nodes while one process is killed with SIGKILL (or stopped, or PostgreSQL restarted)
+ * at a seeded instant. Every caller must get one definite answer (a caller whose node died
+ * may lose its connection instead), no operation may move the unicodePwd write counter
+ * twice or land after its expiry, an `applied` must be written, and the system must serve
+ * again by itself once the process is back.
+ */
+describe('fault suite: whole processes killed during writeback (two nodes, two agents, lab DC)', () => {
+  let cluster: FaultCluster;
+  let ledger: OperationLedger;
+  const random = seededRandom(SEED);
+  const figures: ScenarioFigures[] = [];
+  let nextUser = 0;
+  /** Entries whose caller's node was killed under it: a lost connection is their answer. */
+  const lostConnection = new Set<object>();
+
+  before(async () => {
+    cluster = await FaultCluster.start({ users: 4, operationTimeoutSeconds: TIMEOUT_SECONDS });
+    ledger = new OperationLedger(cluster);
+  });
+  after(async () => {
+    // A long run (the knobs raised) records its figures; CI's short runs leave the page alone.
+    if (RECORD && figures.length > 0) {
+      await writeSystemFaultsSection(figures, {
+        seed: SEED,
+        operations: OPERATIONS,
+        windowMs: WINDOW_MS,
+        timeoutSeconds: TIMEOUT_SECONDS,
+        runtime: cluster.system.runtime,
+      });
+    }
+    await cluster?.stop();
+  });
+
+  /** Runs a scenario's rounds, then checks every answer and write once all have expired. */
+  async function scenario(
+    name: string,
+    rounds: number,
+    plan: (round: number) => Omit<RoundPlan, 'scenario' | 'operations' | 'faultAfterMs'>,
+    killedNode: (round: number) => number | undefined = () => undefined,
+  ): Promise<void> {
+    let midWriteback = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      const result = await faultRound(
+        cluster,
+        ledger,
+        {
+          scenario: name,
+          operations: OPERATIONS,
+          faultAfterMs: random() * WINDOW_MS,
+          ...plan(round),
+        },
+        nextUser,
+      );
+      nextUser += OPERATIONS;
+      if (result.midWriteback) midWriteback += 1;
+      const dead = killedNode(round);
+      for (const entry of result.entries) if (entry.node === dead) lostConnection.add(entry);
+      // An operation whose caller lost its node may still be in flight: its user is used again
+      // only once it has expired.
+      if (result.entries.some((entry) => entry.answer !== 'applied'))
+        await pastEveryExpiry(cluster);
+    }
+    await pastEveryExpiry(cluster);
+    await ledger.settle();
+    const violations = ledger.violations((entry) => lostConnection.has(entry));
+    figures.push({ name, rounds, midWriteback, ledger, violations: violations.length });
+    assert.deepEqual(violations, []);
+    // The system serves again by itself: one more reset through each node is applied.
+    for (const [index, node] of cluster.nodes.entries()) {
+      const entry = await ledger.reset(`${name} (after)`, node, index, cluster.users[index]!);
+      assert.equal(entry.answer, 'applied', `node ${index} after ${name}`);
+    }
+  }
+
+  test(`${AGENT_KILLS} agents (ferry-agent run) killed with SIGKILL mid-writeback`, async () => {
+    await scenario('agent killed', AGENT_KILLS, () => {
+      const victim = random() < 0.5 ? 0 : 1;
+      return {
+        fault: () => cluster.killAgent(victim),
+        recover: async () => {
+          await cluster.restartAgent(victim);
+          await cluster.settled();
+        },
+      };
+    });
+  });
+
+  test(`${NODE_KILLS} cloud nodes killed with SIGKILL mid-writeback`, async () => {
+    const victims: number[] = [];
+    await scenario(
+      'cloud node killed',
+      NODE_KILLS,
+      (round) => {
+        victims[round] = random() < 0.5 ? 0 : 1;
+        return {
+          fault: () => cluster.killNode(victims[round]!),
+          recover: async () => {
+            await cluster.restartNode(victims[round]!);
+            await cluster.settled();
+          },
+        };
+      },
+      (round) => victims[round],
+    );
+  });
+
+  test(`the DC (samba) killed with SIGKILL ${DC_KILLS} times mid-writeback`, async () => {
+    await scenario('DC killed', DC_KILLS, () => ({
+      fault: async () => cluster.killDc(),
+      recover: () => cluster.restartDc(),
+    }));
+  });
+
+  test('one agent cut off (SIGSTOP) mid-writeback, woken after the others answered', async () => {
+    await scenario('agent stopped', 1, () => {
+      const victim = random() < 0.5 ? 0 : 1;
+      return {
+        fault: async () => cluster.agents[victim]!.process.freeze(),
+        recover: async () => {
+          cluster.agents[victim]!.process.thaw();
+          await cluster.settled();
+        },
+      };
+    });
+  });
+
+  test('PostgreSQL restarted (pg_ctl restart -m immediate) under writeback', async () => {
+    await scenario('PostgreSQL restarted', 1, () => ({
+      fault: () => restartPostgres(),
+      recover: () => cluster.settled(),
+    }));
+  });
+});
