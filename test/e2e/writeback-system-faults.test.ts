@@ -49,7 +49,7 @@ describe('fault suite: whole processes killed during writeback (two nodes, two a
         operations: OPERATIONS,
         windowMs: WINDOW_MS,
         timeoutSeconds: TIMEOUT_SECONDS,
-        runtime: cluster.system.runtime,
+        runtime: typeof cluster.system.runtime === 'string' ? cluster.system.runtime : 'installed',
       });
     }
     await cluster?.stop();
