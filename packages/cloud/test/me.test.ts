@@ -124,7 +124,7 @@ for (const backend of backends) {
       await h.cloud.services.methods.remove(h.tenantId, alice.id, 'phone');
     });
 
-    test('coverage counts a user holding an admin role against the administrator policy (two gates)', async () => {
+    test('coverage and the registration prompt hold a user with an admin role to the administrator policy (two gates)', async () => {
       const settings = (await admin.get('/api/v1/settings/password-reset')).json;
       await admin.put('/api/v1/settings/password-reset', {
         ...settings,
@@ -138,6 +138,11 @@ for (const backend of backends) {
       const before = await ready();
       await h.cloud.services.methods.setEmail(h.tenantId, helpdesk.id, 'helpdesk@mail.test');
       assert.equal(await ready(), before, 'one method is enough for users, not for an admin');
+      // My Account (and the sign-in's registration step) asks the admin for the second one.
+      const { client } = await signInToMyAccount(h, helpdesk.upn, helpdesk.password);
+      const registration = (await client.get('/api/v1/me')).json.registration;
+      assert.deepEqual([registration.required, registration.missing], [true, 1]);
+      assert.deepEqual(registration.allowed, ['email', 'phone']);
       await h.cloud.services.methods.setPhone(h.tenantId, helpdesk.id, '+33600000001');
       assert.equal(await ready(), before + 1);
       await admin.put('/api/v1/settings/password-reset', settings);
