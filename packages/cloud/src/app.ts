@@ -192,6 +192,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       oidc,
       defaultTenantId,
       metrics,
+      guessKey: deriveKey(key, 'guess-subjects'),
       ready: async () => {
         if (draining) return false;
         try {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret } from '@ferry/protocol';
 import { startMailCatcher, type MailCatcher } from '../../../test/support/mail-catcher.js';
+import { clearGuessCounters } from '../src/auth/guess-guard.js';
 import { totpCode, totpStep } from '../src/verification/totp.js';
 import type { ApiClient } from './helpers/api-client.js';
 import { backends } from './helpers/backends.js';
@@ -299,11 +300,7 @@ for (const backend of backends) {
           (row) => row.action === 'oidc.lockout' && row.target_id === user.id,
         ),
       );
-      await h.cloud.services.db
-        .updateTable('users')
-        .set({ failed_sign_ins: 0, sign_in_locked_until: null })
-        .where('id', '=', user.id)
-        .execute();
+      await clearGuessCounters(h.cloud.services.db, user.tenantId, user.id);
 
       const noToken = await walker.agent.request('POST', `${base}/api/v1/sign-in/${uid}/password`, {
         json: { userPrincipalName: user.upn, password: user.password },

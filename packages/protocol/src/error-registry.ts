@@ -232,7 +232,7 @@ const apiEntries = {
     httpStatus: 423,
     message: 'Too many failed sign-ins. Try again later.',
     operatorHint:
-      'The admin account is locked after repeated failures (cloud signInMaxFailures / signInLockoutMinutes); `retryAfter` (seconds) and `allowedAt` (instant) say when it opens.',
+      'This client address gave signInMaxFailures wrong passwords for the name (Admin center and My Account count apart), or all addresses together gave ten times that in one window (signInLockoutMinutes); a name that matches no account answers the same. `retryAfter` (seconds) and `allowedAt` (instant) say when it opens.',
   },
   reauthentication_required: {
     kind: 'api',

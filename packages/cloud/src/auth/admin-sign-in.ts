@@ -21,9 +21,8 @@ export interface SignedInAdmin {
 }
 
 /**
- * Checks an admin's password under the one per-account guess limit every password check uses
- * (GuessGuard: counted before the check in one conditional UPDATE, so parallel guesses cannot
- * slip past it; admin and My Account share the counter). Every attempt is audited; the caller
+ * Checks an admin's password under the Admin center's own guess limits (GuessGuard, ADR 0014:
+ * per source and account-wide, counted before the check; My Account counts apart). Every attempt is audited; the caller
  * learns only "failed" or "locked", never which part was wrong.
  */
 export async function signInAdmin(
@@ -32,7 +31,7 @@ export async function signInAdmin(
 ): Promise<SignedInAdmin> {
   const { db, audit } = services;
   const user = await findUserByUpn(db, request.tenantId, request.username);
-  const guard = new GuessGuard(services);
+  const guard = new GuessGuard(services, 'admin');
   const fail = async (reason: string, locked?: FerryError) => {
     await audit.record({
       tenantId: request.tenantId,
@@ -51,25 +50,28 @@ export async function signInAdmin(
     return locked ?? new FerryError('sign_in_failed', `admin sign-in failed: ${reason}`);
   };
 
-  if (user) {
-    try {
-      await guard.begin(user);
-    } catch (error) {
-      throw await fail('locked', error as FerryError);
-    }
+  // An unknown name counts like an account, so the lock answer does not tell them apart.
+  const subject = user ?? guard.unknownName(request.tenantId, request.username);
+  try {
+    await guard.begin(subject, request);
+  } catch (error) {
+    throw await fail('locked', error as FerryError);
   }
   const passwordOk = await verifyPassword(
     user?.password_hash ?? (await dummyPasswordHash()),
     request.password,
   );
-  if (!user) throw await fail('unknown_user');
+  if (!user) {
+    await guard.failed(subject, request, 'admin.lockout');
+    throw await fail('unknown_user');
+  }
   if (!passwordOk) {
     // The attempt that trips the lock still answers a plain failure: no hint for the guesser.
     await guard.failed(user, request, 'admin.lockout');
     throw await fail('wrong_password');
   }
   // The password is proven: the count starts again even if the account may not sign in here.
-  await guard.succeeded(user);
+  await guard.succeeded(user, request);
   const roles = await rolesOf(db, request.tenantId, user.id);
   if (roles.length === 0) throw await fail('not_admin');
   if (user.enabled !== 1) throw await fail('disabled');

@@ -101,12 +101,12 @@ export const configSchema = z
     ),
     signInMaxFailures: key(
       z.number().int().min(1).max(100).default(5),
-      'Failed admin sign-ins in a row that lock the account.',
+      'Wrong passwords from one client address that lock that address out of the account for signInLockoutMinutes (Admin center and My Account count apart); ten times this from all addresses together locks the account for everyone until the window ends. Set it so the ceiling stays below the AD lockout threshold.',
       { env: 'FERRY_SIGN_IN_MAX_FAILURES' },
     ),
     signInLockoutMinutes: key(
       minutes(24 * 60).default(15),
-      'How long an admin account stays locked after too many failed sign-ins.',
+      'How long a lock (per address or account-wide) lasts, and the window the account-wide ceiling counts in.',
       { env: 'FERRY_SIGN_IN_LOCKOUT_MINUTES' },
     ),
     bootstrapLinkMinutes: key(

@@ -1,5 +1,6 @@
 import type { Secret } from '@ferry/protocol';
 import { sql, type Kysely } from 'kysely';
+import { clearGuessCounters } from '../auth/guess-guard.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import { fromBool } from '../store/connect.js';
 import type { Database, UserRow } from '../store/tables.js';
@@ -202,6 +203,8 @@ export async function setCloudPassword(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .execute();
+  // A password set by an admin (or by its owner) clears every guess counter (ADR 0014).
+  await clearGuessCounters(db, tenantId, id);
   // A reset ends the user's admin sessions: whoever held the old password is signed out.
   await db
     .deleteFrom('admin_sessions')
@@ -211,7 +214,7 @@ export async function setCloudPassword(
   return getUser(db, tenantId, id);
 }
 
-/** Clears the cloud sign-in lock of a cloud-only user. */
+/** Clears the cloud sign-in lock of a cloud-only user: every guess counter of it (ADR 0014). */
 export async function unlockCloudUser(
   db: Kysely<Database>,
   clock: Clock,
@@ -231,6 +234,7 @@ export async function unlockCloudUser(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .execute();
+  await clearGuessCounters(db, tenantId, id);
   return getUser(db, tenantId, id);
 }
 

@@ -55,6 +55,8 @@ export interface Services {
   readonly oidc: OidcHost;
   /** The process's Prometheus metrics (served on the metrics listener, never the public port). */
   readonly metrics: CloudMetrics;
+  /** Keys the hash a guess counter uses for a name that matches no account (ADR 0014). */
+  readonly guessKey: Buffer;
   /** True once the store is migrated and until shutdown starts. */
   ready(): Promise<boolean>;
 }

@@ -30,12 +30,12 @@ export async function changeOwnPassword(
 ): Promise<ChangeResult> {
   // Proving the current password is a guess like a sign-in: it counts against the account.
   const guard = new GuessGuard(services);
-  await guard.begin(user);
+  await guard.begin(user, source);
   if (user.source !== 'synced') {
     const outcome = await changeCloudPassword(services, user, current, next);
     if (outcome.code === 'wrong_current_password') {
       await guard.failed(user, source, 'self_service.lockout');
-    } else await guard.succeeded(user);
+    } else await guard.succeeded(user, source);
     return { outcome, operationId: undefined };
   }
   // A synced user proves the current password to AD first (a bind as the user): the new
@@ -55,7 +55,7 @@ export async function changeOwnPassword(
       verdict === 'account_state' ? proof.outcome : { code: 'wrong_current_password' };
     return { outcome, operationId: proof.operationId };
   }
-  await guard.succeeded(user);
+  await guard.succeeded(user, source);
   const result = await writeback(services, {
     kind: 'change',
     user,

@@ -27,9 +27,9 @@ export interface UserSignInRequest {
  * Argon2id hash; a synced user's by pass-through: the agent binds to AD as the user, and AD's
  * answer (wrong password, must change, expired, locked, disabled) comes back as an outcome.
  * A wrong password, an unknown account and a check that got no answer (no agent online)
- * answer alike (`auth/password-proof.ts`). Every attempt counts against the account
- * as for admins (signInMaxFailures / signInLockoutMinutes), which also keeps a guesser from
- * locking the AD account: the cloud stops relaying before AD's own threshold is reached.
+ * answer alike (`auth/password-proof.ts`). Every attempt counts under the `user` surface's
+ * guess limits (ADR 0014: per source, account-wide ceiling, unknown names alike), which also
+ * keeps a guesser from locking the AD account while the ceiling stays below AD's threshold.
  */
 export async function signInUser(
   services: SignInServices,
@@ -59,12 +59,12 @@ export async function signInUser(
   };
 
   const guard = new GuessGuard(services);
-  if (user) {
-    try {
-      await guard.begin(user);
-    } catch (error) {
-      throw await fail(error as FerryError, 'throttled');
-    }
+  // An unknown name counts like an account, so the lock answer does not tell them apart.
+  const subject = user ?? guard.unknownName(request.tenantId, request.userPrincipalName);
+  try {
+    await guard.begin(subject, request);
+  } catch (error) {
+    throw await fail(error as FerryError, 'throttled');
   }
 
   const { outcome, operationId } =
@@ -78,16 +78,19 @@ export async function signInUser(
         })
       : { outcome: await checkCloudPassword(user, request.password), operationId: undefined };
 
-  if (!user) throw await fail(invalidCredentials(), 'unknown_user');
+  if (!user) {
+    await guard.failed(subject, request, 'me.lockout');
+    throw await fail(invalidCredentials(), 'unknown_user');
+  }
   if (outcome.code === 'applied') {
-    await guard.succeeded(user);
+    await guard.succeeded(user, request);
     await audit('success', { source: user.source, operationId: operationId ?? null });
     return user;
   }
   const verdict = judgePassword(outcome);
   if (verdict === 'must_change') {
     // The password was right but AD wants it changed first.
-    await guard.succeeded(user);
+    await guard.succeeded(user, request);
     throw await fail(outcomeError(outcome), outcome.code, operationId);
   }
   await guard.failed(user, request, 'me.lockout');

@@ -1,4 +1,5 @@
 import type { OperationKind, Outcome, Secret } from '@ferry/protocol';
+import { clearGuessCounters } from '../auth/guess-guard.js';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Kysely } from 'kysely';
 import type { PasswordChecks } from '../password-checks/password-checks.js';
@@ -95,6 +96,8 @@ export async function writeback(
       .where('tenant_id', '=', user.tenant_id)
       .returningAll()
       .executeTakeFirst();
+    // An unlock or a password set unlocked clears every guess counter of the user (ADR 0014).
+    if (unlocked) await clearGuessCounters(services.db, user.tenant_id, user.id);
     return { ...result, user: updated };
   }
   return result;

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { GuessDatabase } from '../auth/guess-tables.js';
 import type { MeDatabase } from '../me/me-tables.js';
 import type { OidcDatabase } from '../oidc/oidc-tables.js';
 import type { RelayDatabase } from '../relay/relay-tables.js';
@@ -135,6 +136,7 @@ export interface AuditEventsTable {
 
 export interface Database
   extends
+    GuessDatabase,
     RelayDatabase,
     SyncDatabase,
     MeDatabase,

@@ -11,6 +11,8 @@ export interface ApiResponse {
 export class ApiClient {
   cookie: string | undefined;
   csrfToken: string | undefined;
+  /** The client address the server sees (the socket's; no proxy is trusted in tests). */
+  remoteAddress: string | undefined;
 
   constructor(private readonly app: ZodApp) {}
 
@@ -29,6 +31,7 @@ export class ApiClient {
       method,
       url,
       headers,
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
       ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
     });
     let json: unknown;
@@ -55,6 +58,7 @@ export class ApiClient {
       method: method as 'GET',
       url,
       headers,
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
       ...(payload === undefined ? {} : { payload }),
     });
     let json: unknown;

@@ -54,20 +54,23 @@ export async function checkUserPassword(
   request: { tenantId: string; userPrincipalName: string; password: Secret; source: AttemptSource },
 ): Promise<PasswordResult> {
   const user = await findUserByUpn(deps.db, request.tenantId, request.userPrincipalName);
-  if (user) {
-    try {
-      await deps.guard.begin(user);
-    } catch (error) {
-      throw new PasswordRefusal(error as FerryError, 'throttled', user, undefined);
-    }
+  // An unknown name counts like an account, so the lock answer does not tell them apart.
+  const subject = user ?? deps.guard.unknownName(request.tenantId, request.userPrincipalName);
+  try {
+    await deps.guard.begin(subject, request.source);
+  } catch (error) {
+    throw new PasswordRefusal(error as FerryError, 'throttled', user ?? undefined, undefined);
   }
   const { outcome, operationId } =
     user?.source === 'synced'
       ? await deps.verifySyncedPassword(user, request.password)
       : { outcome: await checkCloudPassword(user, request.password), operationId: undefined };
-  if (!user) throw new PasswordRefusal(invalid(), 'unknown_user', undefined, undefined);
+  if (!user) {
+    await deps.guard.failed(subject, request.source, 'oidc.lockout');
+    throw new PasswordRefusal(invalid(), 'unknown_user', undefined, undefined);
+  }
   if (outcome.code === 'applied') {
-    await deps.guard.succeeded(user);
+    await deps.guard.succeeded(user, request.source);
     return { kind: 'proved', user, operationId };
   }
   const verdict = judgePassword(outcome);
@@ -75,7 +78,7 @@ export async function checkUserPassword(
     verdict === 'must_change' &&
     (outcome.code === 'must_change_password' || outcome.code === 'password_expired')
   ) {
-    await deps.guard.succeeded(user);
+    await deps.guard.succeeded(user, request.source);
     return { kind: 'must_change', user, reason: outcome.code, operationId };
   }
   // Every other answer counts as a guess; only AD's account states keep their own code.

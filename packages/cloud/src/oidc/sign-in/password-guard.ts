@@ -1,20 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { GuessGuard, type AttemptSource } from '../../auth/guess-guard.js';
+import { GuessGuard, type AttemptSource, type GuessSubject } from '../../auth/guess-guard.js';
 import type { Config } from '../../config/schema.js';
 import type { CloudMetrics } from '../../metrics/cloud-metrics.js';
 import type { Database, UserRow } from '../../store/tables.js';
 import type { Clock } from '../../util/clock.js';
 
 /**
- * The per-account guess limit an application sign-in applies to its password and second
- * factor checks: counted before the check in one conditional UPDATE, lockout that stops
- * relaying to AD before AD's own threshold, no difference for unknown accounts.
+ * The guess limits an application sign-in applies to its password and second factor checks
+ * (ADR 0014): per source and account-wide, counted before the check, unknown names counted
+ * like accounts; the limits stop relaying to AD before AD's own threshold.
  */
 export interface PasswordGuard {
-  begin(user: UserRow): Promise<void>;
-  succeeded(user: UserRow): Promise<void>;
-  failed(user: UserRow, source: AttemptSource, action: string): Promise<void>;
+  unknownName(tenantId: string, typed: string): GuessSubject;
+  begin(subject: GuessSubject, source: AttemptSource): Promise<void>;
+  succeeded(subject: GuessSubject, source: AttemptSource): Promise<void>;
+  failed(subject: GuessSubject, source: AttemptSource, action: string): Promise<void>;
 }
 
 export interface PasswordGuardDeps {
@@ -23,7 +24,8 @@ export interface PasswordGuardDeps {
   readonly audit: AuditLog;
   readonly config: Pick<Config, 'signInMaxFailures' | 'signInLockoutMinutes'>;
   readonly metrics?: Pick<CloudMetrics, 'lockouts'>;
+  readonly guessKey: Buffer;
 }
 
-/** The one place the sign-in picks its guard: My Account's, so one account has one counter. */
+/** The one place the sign-in picks its guard: the `user` surface's, as My Account's. */
 export const createPasswordGuard = (deps: PasswordGuardDeps): PasswordGuard => new GuessGuard(deps);

@@ -82,7 +82,7 @@ export async function verifySecondFactor(
   signInId: string,
   source: AttemptSource,
 ): Promise<void> {
-  await deps.guard.begin(user);
+  await deps.guard.begin(user, source);
   let ok: boolean;
   if (kind === 'totp') {
     const seed = await deps.methods.totpSeed(user.tenant_id, user.id);
@@ -104,7 +104,7 @@ export async function verifySecondFactor(
     ok = result === 'ok';
   }
   if (ok) {
-    await deps.guard.succeeded(user);
+    await deps.guard.succeeded(user, source);
     return;
   }
   await deps.guard.failed(user, source, 'oidc.lockout');

@@ -12,6 +12,7 @@ import { agentDoctorMigration } from './0009-agent-doctor.js';
 import { registrationReviewMigration } from './0010-registration-review.js';
 import { cloudKeyEndorsementsMigration } from './0011-cloud-key-endorsements.js';
 import { userSessionDetailsMigration } from './0012-user-session-details.js';
+import { guessCountersMigration } from './0013-guess-counters.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -31,5 +32,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010-registration-review': registrationReviewMigration(),
     '0011-cloud-key-endorsements': cloudKeyEndorsementsMigration(),
     '0012-user-session-details': userSessionDetailsMigration(),
+    '0013-guess-counters': guessCountersMigration(),
   };
 }
