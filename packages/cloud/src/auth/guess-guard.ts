@@ -59,7 +59,12 @@ export class GuessGuard {
     const mac = createHmac('sha256', this.services.guessKey)
       .update(`${tenantId}:${typed.trim().toLowerCase()}`)
       .digest('base64url');
-    return { tenant_id: tenantId, id: `name:${mac}`, upn: unknownNameForAudit(typed), known: false };
+    return {
+      tenant_id: tenantId,
+      id: `name:${mac}`,
+      upn: unknownNameForAudit(typed),
+      known: false,
+    };
   }
 
   /** Counts the attempt, or refuses with `sign_in_locked` while the source or subject is locked. */
