@@ -3,7 +3,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { GuessGuard, type AttemptSource, type GuessSubject } from '../../auth/guess-guard.js';
 import type { Config } from '../../config/schema.js';
 import type { CloudMetrics } from '../../metrics/cloud-metrics.js';
-import type { Database, UserRow } from '../../store/tables.js';
+import type { Database } from '../../store/tables.js';
 import type { Clock } from '../../util/clock.js';
 
 /**
