@@ -93,6 +93,7 @@ for (const backend of backends) {
         required: true,
         missing: 1,
         allowed: ['email', 'phone', 'totp', 'security_questions'],
+        review: false,
       });
       const again = await client.post('/api/v1/me/methods/email/confirm', { code });
       assert.equal(again.json.error.code, 'verification_failed', 'a code works once');
