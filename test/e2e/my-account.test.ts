@@ -69,6 +69,7 @@ describe('My Account end to end: cloud + agent + lab DC + SMTP, all real process
       required: true,
       missing: 2,
       allowed: ['email', 'totp', 'security_questions'],
+      review: false,
     });
     const next = newPassword();
     const changed = await browser.post('/api/v1/me/password', {
@@ -219,6 +220,7 @@ describe('My Account end to end: cloud + agent + lab DC + SMTP, all real process
       required: false,
       missing: 0,
       allowed: ['email', 'totp', 'security_questions'],
+      review: false,
     });
   });
 
