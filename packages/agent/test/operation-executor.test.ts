@@ -135,6 +135,29 @@ describe('operation executor: exactly-once writeback against the lab DC', () => 
     assert.deepEqual(claims, [op.id], 'the second run found the outcome in the journal');
   });
 
+  test('a fence (v4) runs without a claim; the fenced operation is then refused here too', async () => {
+    const user = await lab.newUser();
+    const before = await stamp(user.sAMAccountName);
+    const { executor, claims } = setup();
+    const lapsed = await operation('admin_reset', user.sAMAccountName, {
+      newPassword: 'Fenced!Out-Ab12',
+    });
+    const fence = await operation('fence', user.sAMAccountName, {}, {});
+    const fenceOp = { ...fence, options: { fences: lapsed.id } } as OperationRequest;
+    delete (fenceOp as { secrets?: string }).secrets;
+    assert.deepEqual(await executor.execute(fenceOp), { code: 'applied', fence: 'landed' });
+    assert.deepEqual(claims, [], 'a fence is not claimed');
+    // The lapsed operation delivered late (its agent woken): claimed, looked up, not written.
+    assert.equal((await executor.execute(lapsed))?.code, 'expired');
+    assert.equal(await stamp(user.sAMAccountName), before);
+    // With writeback off on this agent, it does not fence either.
+    const off = setup({ writeback: false });
+    assert.deepEqual(await off.executor.execute({ ...fenceOp, id: randomUUID() }), {
+      code: 'writeback_disabled',
+      scope: 'agent',
+    });
+  });
+
   test('an expired operation is never applied', async () => {
     const user = await lab.newUser();
     const before = await stamp(user.sAMAccountName);

@@ -10,7 +10,15 @@ import { ruleViolationSchema } from './password-rules.js';
 const detail = z.string().max(2000).optional();
 
 export const outcomeSchema = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('applied') }),
+  z.object({
+    code: z.literal('applied'),
+    /**
+     * Only on a `fence`'s answer (v4): `landed`, the marker now carries the fence token, so no
+     * write of the fenced operation can land any more; `written`, the marker already named
+     * the fenced operation: it was written before the fence.
+     */
+    fence: z.enum(['landed', 'written']).optional(),
+  }),
   /**
    * The answer to `read_policy`: the policy AD applies to this user, and the account states
    * that refuse a reset whatever the password (so they can be said first).

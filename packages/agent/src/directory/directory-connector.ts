@@ -71,6 +71,15 @@ export interface DirectoryConnector {
     guard?: WriteGuard,
   ) => Promise<Outcome>;
   readonly unlock: (target: UserTarget, guard?: WriteGuard) => Promise<Outcome>;
+  /**
+   * Fences the user's write marker against a lapsed operation (ADR 0016): `applied` with
+   * `fence: 'landed'` or `'written'`; any other outcome leaves the question open.
+   */
+  readonly fence: (
+    reference: UserReference,
+    fencedOperationId: string,
+    notAfter: Date,
+  ) => Promise<Outcome>;
   readonly forceChangeAtNextLogon: (reference: UserReference) => Promise<Outcome>;
   readonly unexpire: (reference: UserReference) => Promise<Outcome>;
   readonly verifyCredentials: (reference: UserReference, password: Secret) => Promise<Outcome>;

@@ -104,9 +104,12 @@ export class OperationExecutor {
       return { code: 'expired', detail: 'the operation expired before the agent could apply it' };
     }
     const isWrite = WRITES.has(operation.kind);
-    if (isWrite && !this.#deps.passwordWritebackEnabled()) {
+    if ((isWrite || operation.kind === 'fence') && !this.#deps.passwordWritebackEnabled()) {
       return { code: 'writeback_disabled', scope: 'agent' };
     }
+    // A fence needs no claim: it is idempotent, and it is what makes a late claimed write of
+    // the operation it fences fail (ADR 0016).
+    if (operation.kind === 'fence') return this.#fence(operation);
     if (operation.kind === 'unlock' && this.#deps.accountUnlockEnabled?.() === false) {
       return { code: 'unlock_disabled', detail: "this agent's accountUnlock option is off" };
     }
@@ -138,6 +141,13 @@ export class OperationExecutor {
     const outcome = await this.#apply(operation, secrets, found, known.phase === 'claimed');
     journal.done(operation.id, outcome, clock.now());
     return outcome;
+  }
+
+  async #fence(operation: OperationRequest): Promise<Outcome> {
+    const fenced = operation.options.fences;
+    // The schema requires it on a fence; checked again where it is used.
+    if (!fenced) return { code: 'operation_rejected', detail: 'a fence names no operation' };
+    return this.#deps.connector.fence(operation.target, fenced, new Date(operation.expiresAt));
   }
 
   /** The operation's secrets, or the refusal when they cannot be read. */
@@ -219,6 +229,8 @@ export class OperationExecutor {
             operation.target,
             need(secrets.currentPassword, 'password'),
           );
+        case 'fence':
+          return await this.#fence(operation);
         case 'read_policy': {
           const found = await connector.effectivePolicy(operation.target);
           if (!found.ok) return found.outcome;

@@ -97,6 +97,8 @@ export async function signOperation(
   cloudSigningKey: CryptoKey,
   operation: OperationRequest,
 ): Promise<string> {
+  // The cloud signs only what an agent would accept (a fence's target among the rest).
+  operationRequestSchema.parse(operation);
   return signEdDsa(cloudSigningKey, OPERATION_TYPE, JSON.stringify(operation));
 }
 

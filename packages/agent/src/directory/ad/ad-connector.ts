@@ -32,7 +32,7 @@ import {
   type LookupResult,
   type UserReference,
 } from './ad-user.js';
-import { guardedWrite, type WriteGuard } from './guarded-write.js';
+import { guardedFence, guardedWrite, type WriteGuard } from './guarded-write.js';
 import { PolicyHintsControl } from './policy-hints-control.js';
 import { carriesOperation, readMarker } from './write-marker.js';
 import { readRootDse, CONTROL_OIDS, type RootDse } from './root-dse.js';
@@ -277,6 +277,49 @@ export class AdConnector implements DirectoryConnector {
     });
   }
 
+  /**
+   * Fences the user against a lapsed operation (ADR 0016): `applied` with `fence: 'landed'`
+   * (no write of it can land any more) or `fence: 'written'` (it landed before the fence);
+   * anything else leaves the question open. Touches only the write marker.
+   */
+  async fence(
+    reference: UserReference,
+    fencedOperationId: string,
+    notAfter: Date,
+  ): Promise<Outcome> {
+    const resolved = await this.resolveUser(reference);
+    if (!resolved.ok) return resolved.outcome;
+    const { dn, writeMarker } = resolved.user;
+    const attribute = this.#config.writeMarkerAttribute;
+    const result = await guardedFence(
+      {
+        attribute,
+        clock: this.#clock,
+        send: (changes) => this.#pool.run((client) => client.modify(dn, changes), false),
+        readMarker: () => this.#pool.run((client) => readMarker(client, dn, attribute), true),
+      },
+      fencedOperationId,
+      notAfter,
+      writeMarker,
+    );
+    switch (result.kind) {
+      case 'landed':
+      case 'written':
+        return { code: 'applied', fence: result.kind };
+      case 'unconfirmed':
+        return {
+          code: 'outcome_unknown',
+          detail: 'the fence could not be confirmed on the domain controller',
+        };
+      case 'refused':
+        return this.#translate(result.error, {
+          operation: 'fence',
+          boundAs: 'service',
+          user: resolved.user,
+        });
+    }
+  }
+
   forceChangeAtNextLogon(reference: UserReference): Promise<Outcome> {
     return this.#writeAttribute(reference, 'force_change', 'pwdLastSet', '0');
   }
@@ -373,6 +416,11 @@ export class AdConnector implements DirectoryConnector {
         return { code: 'applied' };
       case 'expired':
         return { code: 'expired', detail: 'the operation expired before its write was sent' };
+      case 'fenced':
+        return {
+          code: 'expired',
+          detail: 'the cloud fenced the operation at its expiry: nothing was written',
+        };
       case 'unknown':
         return {
           code: 'outcome_unknown',

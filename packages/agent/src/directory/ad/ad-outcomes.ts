@@ -18,7 +18,15 @@ import type { DirectoryAccount } from './ad-user.js';
  * the rule is named from the policy the agent read, never guessed from nothing.
  */
 export type AdOperation =
-  'reset' | 'change' | 'unlock' | 'force_change' | 'unexpire' | 'verify' | 'read';
+  | 'reset'
+  | 'change'
+  | 'unlock'
+  | 'force_change'
+  | 'unexpire'
+  | 'verify'
+  | 'read'
+  /** Swapping the write marker for a fence token (ADR 0016); no password. */
+  | 'fence';
 
 export interface TranslationContext {
   readonly operation: AdOperation;

@@ -28,9 +28,25 @@ export function carriesOperation(value: string | undefined, operationId: string)
   return markerIds(value).includes(operationId.toLowerCase());
 }
 
-/** The value written with an operation: its id first, then the most recent earlier ones. */
-export function nextMarkerValue(previous: string | undefined, operationId: string): string {
-  const ids = [operationId.toLowerCase(), ...markerIds(previous)].slice(0, KEPT_IDS);
+/**
+ * The entry a fence leaves for an operation (ADR 0016): `!<id>`. Once it is in the marker, no
+ * write of that operation can land (its modify deletes a value read before the fence) and none
+ * is tried (an agent that reads it answers `expired`).
+ */
+export function fenceToken(operationId: string): string {
+  return `!${operationId.toLowerCase()}`;
+}
+
+export function isFenced(value: string | undefined, operationId: string): boolean {
+  return markerIds(value).includes(fenceToken(operationId));
+}
+
+/**
+ * The value written with an operation (or a fence): its entry first, then the most recent
+ * earlier ones.
+ */
+export function nextMarkerValue(previous: string | undefined, entry: string): string {
+  const ids = [entry.toLowerCase(), ...markerIds(previous)].slice(0, KEPT_IDS);
   return [PREFIX, ...ids].join(' ');
 }
 
@@ -42,9 +58,9 @@ export function nextMarkerValue(previous: string | undefined, operationId: strin
 export function markerChanges(
   attribute: string,
   previous: string | undefined,
-  operationId: string,
+  entry: string,
 ): Change[] {
-  const next = nextMarkerValue(previous, operationId);
+  const next = nextMarkerValue(previous, entry);
   const changes: Change[] = [];
   if (previous !== undefined) {
     changes.push(

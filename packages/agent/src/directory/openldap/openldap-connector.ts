@@ -217,6 +217,17 @@ export class OpenLdapConnector implements DirectoryConnector {
     return this.#modify(found.user, 'unlock', [replace('pwdAccountLockedTime', [])]);
   }
 
+  /**
+   * The OpenLDAP dialect keeps no write marker (ADR 0010), so it cannot fence: the cloud tells
+   * its caller `outcome_unknown`, as without a fence (ADR 0016).
+   */
+  fence(): Promise<Outcome> {
+    return Promise.resolve({
+      code: 'operation_rejected',
+      detail: 'the OpenLDAP dialect keeps no write marker to fence',
+    });
+  }
+
   async forceChangeAtNextLogon(reference: UserReference): Promise<Outcome> {
     const found = await this.#resolve(reference);
     if (!found.ok) return found.outcome;
