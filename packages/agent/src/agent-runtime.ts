@@ -92,28 +92,25 @@ export async function startAgent(
   const doctor = new DoctorReporter(config, channel, log);
   doctor.start();
   channel.start();
-  if (config.sync && !(connector instanceof AdConnector)) {
-    log.error('sync from OpenLDAP is not available yet: set FERRY_AGENT_SYNC=false');
-  }
-  const sync =
-    config.sync && connector instanceof AdConnector
-      ? new SyncCoordinator(
-          new SyncReader(
-            connector,
-            {
-              includeOus: config.syncIncludeOus,
-              excludeOus: config.syncExcludeOus,
-              batchSize: config.syncBatchSize,
-              usnPollMs: config.syncUsnPollMs,
-              ...syncFilterOption(config),
-            },
-            { directory: directoryConfigOf(config) },
-          ),
-          channel,
-          log,
-          5_000,
-        )
-      : undefined;
+  const sync = config.sync
+    ? new SyncCoordinator(
+        new SyncReader(
+          connector,
+          {
+            includeOus: config.syncIncludeOus,
+            excludeOus: config.syncExcludeOus,
+            batchSize: config.syncBatchSize,
+            usnPollMs: config.syncUsnPollMs,
+            accesslogDn: config.syncAccesslogDn,
+            ...syncFilterOption(config),
+          },
+          { directory: directoryConfigOf(config) },
+        ),
+        channel,
+        log,
+        5_000,
+      )
+    : undefined;
   link.sync = sync;
   sync?.start();
   const control = new ControlServer({

@@ -122,6 +122,11 @@ export const agentConfigSchema = z
       "How often (ms) the DC's highestCommittedUSN is read between deltas; a delta runs as soon as it moved, so an AD change reaches the cloud within about this long whatever the DC's change notifications do. A quiet probe is one base read of one rootDSE attribute. 0 turns the probe off (notifications and the 2 s safety poll remain).",
       { env: 'FERRY_AGENT_SYNC_USN_POLL_MS' },
     ),
+    syncAccesslogDn: key(
+      z.string().min(3).default('cn=accesslog'),
+      "OpenLDAP: the accesslog database sync deltas are read from (the accesslog overlay's olcAccessLogDB); the service account needs read access to it.",
+      { env: 'FERRY_AGENT_SYNC_ACCESSLOG_DN' },
+    ),
     doctorIntervalMinutes: key(
       z.number().int().min(0).max(10_080).default(360),
       'The running agent runs `ferry-agent doctor` when it first connects and then every this many minutes, and sends the report to the cloud (Admin center > On-premises); 0 only at start.',

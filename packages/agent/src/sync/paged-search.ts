@@ -6,6 +6,8 @@ export interface PagedSearch {
   readonly filter: string;
   readonly attributes: readonly string[];
   readonly pageSize: number;
+  /** Subtree unless told (the OpenLDAP accesslog is read one level deep). */
+  readonly scope?: 'sub' | 'one';
   readonly controls?: readonly Control[];
 }
 
@@ -20,7 +22,7 @@ export async function* pagedEntries(
   const pages = client.searchPaginated(
     search.base,
     {
-      scope: 'sub',
+      scope: search.scope ?? 'sub',
       filter: search.filter,
       attributes: [...search.attributes],
       explicitBufferAttributes: ['objectGUID'],

@@ -21,12 +21,14 @@ export function pages(
   filter: string,
   attributes: readonly string[] = context.attributes,
   controls?: readonly Control[],
+  depth: 'sub' | 'one' = 'sub',
 ): AsyncGenerator<LdapEntry[], void, undefined> {
   return pagedEntries(context.client, {
     base,
     filter,
     attributes,
     pageSize: context.config.pageSize,
+    scope: depth,
     ...(controls ? { controls } : {}),
   });
 }

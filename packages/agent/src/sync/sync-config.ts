@@ -1,5 +1,6 @@
 import { FilterParser } from 'ldapts';
 import { z } from 'zod';
+import { OPENLDAP_SYNCED_USER_ATTRIBUTES } from './openldap/openldap-mapping.js';
 import { SYNCED_USER_ATTRIBUTES } from './synced-user-mapping.js';
 
 const ldapFilter = z
@@ -23,7 +24,10 @@ const ldapFilter = z
 const MAPPED = new Set(
   [
     ...SYNCED_USER_ATTRIBUTES,
+    ...OPENLDAP_SYNCED_USER_ATTRIBUTES,
     // Secret attributes, never to be read as extras.
+    'userPassword',
+    'pwdHistory',
     'unicodePwd',
     'dBCSPwd',
     'ntPwdHistory',
@@ -74,6 +78,8 @@ export const syncConfigSchema = z.object({
    * runs as soon as it moved, so a change reaches the cloud within about this long whatever
    * the notifications do; a quiet probe is one base read of one attribute.
    */
+  /** OpenLDAP: the accesslog database deltas are read from (olcAccessLogDB). */
+  accesslogDn: z.string().min(3).default('cn=accesslog'),
   usnPollMs: z.union([z.literal(0), z.number().int().min(50).max(60_000)]).default(250),
 });
 

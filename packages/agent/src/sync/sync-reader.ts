@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncBatch, SyncCursor } from '@ferry/protocol';
 import type { Client } from 'ldapts';
-import type { AdConnector, DirectoryConfig } from '../directory/index.js';
+import type { DirectoryConfig } from '../directory/index.js';
+import type { AdConnector } from '../directory/ad/ad-connector.js';
+import { OpenLdapConnector } from '../directory/openldap/openldap-connector.js';
+import { adSyncSource } from './ad-sync-source.js';
 import { BatchWriter, type BatchSink, type RunIdentity } from './batch-writer.js';
-import { readDcMark, readHighestUsn, type DcMark } from './dc-mark.js';
-import { readDelta } from './delta-read.js';
-import { readFull } from './full-read.js';
+import { OpenLdapSyncSource } from './openldap/openldap-sync-source.js';
 import type { ReadContext } from './read-context.js';
 import { parseSyncConfig, type SyncConfig, type SyncConfigInput } from './sync-config.js';
 import type { SyncRunOptions, SyncRunReason, SyncRunResult } from './sync-run.js';
 import { SyncScope } from './sync-scope.js';
-import { SYNCED_USER_ATTRIBUTES } from './synced-user-mapping.js';
+import type { SourceMark, SyncSource } from './sync-source.js';
 import { watchChanges, type WatchOptions } from './watch-changes.js';
 
 export interface SyncReaderOptions {
@@ -18,20 +19,25 @@ export interface SyncReaderOptions {
   readonly directory?: DirectoryConfig;
 }
 
+/** The connectors a sync reads through: each gives pooled service-account connections. */
+export type SyncableConnector = AdConnector | OpenLdapConnector;
+
 /**
- * Reads users from AD for the cloud: a full import, then deltas by uSNChanged since a
- * cursor, with deletions from tombstones and from users leaving scope. Every run works on
- * one connection, so its mark and its reads come from the same DC.
+ * Reads users from the directory for the cloud: a full import, then deltas since a cursor,
+ * with deletions and users leaving scope. What differs by dialect (the mark, the delta feed,
+ * the mapping) is a SyncSource: AD reads uSNChanged and tombstones, OpenLDAP its accesslog.
+ * Every run works on one connection, so its mark and its reads come from the same server.
  */
 export class SyncReader {
   readonly config: SyncConfig;
-  readonly #connector: AdConnector;
+  readonly #connector: SyncableConnector;
+  readonly #source: SyncSource;
   readonly #options: SyncReaderOptions;
   readonly #scope: SyncScope;
   readonly #attributes: readonly string[];
 
   constructor(
-    connector: AdConnector,
+    connector: SyncableConnector,
     config: SyncConfigInput = {},
     options: SyncReaderOptions = {},
   ) {
@@ -39,7 +45,11 @@ export class SyncReader {
     this.#connector = connector;
     this.#options = options;
     this.#scope = new SyncScope(connector.baseDn, this.config.includeOus, this.config.excludeOus);
-    this.#attributes = [...SYNCED_USER_ATTRIBUTES, ...this.config.extraAttributes];
+    this.#source =
+      connector instanceof OpenLdapConnector
+        ? (new OpenLdapSyncSource(connector.baseDn, this.config.accesslogDn) as SyncSource)
+        : (adSyncSource as SyncSource);
+    this.#attributes = [...this.#source.attributes, ...this.config.extraAttributes];
   }
 
   /** Reads every user in scope. `fromCursor` is the cursor the caller held, if any. */
@@ -48,14 +58,15 @@ export class SyncReader {
     options: SyncRunOptions & { readonly fromCursor?: SyncCursor | null } = {},
   ): Promise<SyncRunResult> {
     return this.#connector.withServiceConnection(async (client) => {
-      const mark = await readDcMark(client);
+      const mark = await this.#source.mark(client);
       return this.#full(client, mark, onBatch, options, options.fromCursor ?? null, 'requested');
     }, false);
   }
 
   /**
-   * Reads what changed since `cursor`. A cursor from another DC (or from before a restore)
-   * cannot be used: the run becomes a full import, and says why.
+   * Reads what changed since `cursor`. A cursor from another DC (or from before a restore,
+   * or older than OpenLDAP's accesslog) cannot be used: the run becomes a full import, and
+   * says why.
    */
   delta(
     cursor: SyncCursor,
@@ -63,13 +74,9 @@ export class SyncReader {
     options: SyncRunOptions = {},
   ): Promise<SyncRunResult> {
     return this.#connector.withServiceConnection(async (client) => {
-      const mark = await readDcMark(client);
-      if (cursor.invocationId.toLowerCase() !== mark.cursor.invocationId) {
-        return this.#full(client, mark, onBatch, options, cursor, 'invocation_changed');
-      }
-      if (BigInt(cursor.usn) > BigInt(mark.cursor.usn)) {
-        return this.#full(client, mark, onBatch, options, cursor, 'cursor_ahead');
-      }
+      const mark = await this.#source.mark(client);
+      const unusable = this.#source.unusable(cursor, mark);
+      if (unusable) return this.#full(client, mark, onBatch, options, cursor, unusable);
       return this.#delta(client, mark, cursor, onBatch, options);
     }, false);
   }
@@ -106,11 +113,12 @@ export class SyncReader {
         config: this.config,
         directory: this.#options.directory,
         baseDn: () => this.#connector.rootDse().then((dse) => dse.defaultNamingContext),
-        notificationAdvertised: () =>
-          this.#connector.rootDse().then((dse) => dse.capabilities.notification),
+        notificationAdvertised: async () =>
+          this.#source.notifies &&
+          (await this.#connector.rootDse().then((dse) => dse.capabilities.notification)),
         delta: (from) => this.delta(from, onBatch, options),
         readUsn: () =>
-          this.#connector.withServiceConnection((client) => readHighestUsn(client), true),
+          this.#connector.withServiceConnection((client) => this.#source.probe(client), true),
       },
       cursor,
       signal,
@@ -120,7 +128,7 @@ export class SyncReader {
 
   async #full(
     client: Client,
-    mark: DcMark,
+    mark: SourceMark,
     onBatch: BatchSink,
     options: SyncRunOptions,
     fromCursor: SyncCursor | null,
@@ -138,13 +146,13 @@ export class SyncReader {
       toCursor: resume?.toCursor ?? mark.cursor,
     };
     const writer = new BatchWriter(run, this.config.batchSize, onBatch);
-    await readFull(this.#context(client, writer), options.knownAnchors);
+    await this.#source.full(this.#context(client, writer), options.knownAnchors);
     return this.#finish(writer, run, resume ? 'resumed' : reason, options, true);
   }
 
   async #delta(
     client: Client,
-    mark: DcMark,
+    mark: SourceMark,
     cursor: SyncCursor,
     onBatch: BatchSink,
     options: SyncRunOptions,
@@ -160,10 +168,10 @@ export class SyncReader {
     if (BigInt(cursor.usn) === BigInt(mark.cursor.usn)) {
       return this.#finish(writer, run, 'changes', options, true);
     }
-    const { deletionsVisible } = await readDelta(
+    const { deletionsVisible } = await this.#source.delta(
       this.#context(client, writer),
-      BigInt(cursor.usn) + 1n,
-      mark.domainDn,
+      cursor,
+      mark,
       options.knownAnchors,
     );
     return this.#finish(writer, run, 'changes', options, deletionsVisible);

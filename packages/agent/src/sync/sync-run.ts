@@ -8,6 +8,8 @@ export type SyncRunReason =
   | 'invocation_changed'
   /** The cursor is ahead of the DC: it cannot be trusted. */
   | 'cursor_ahead'
+  /** OpenLDAP: the accesslog was purged past the cursor, so changes after it may be gone. */
+  | 'log_truncated'
   | 'changes';
 
 export interface SyncRunOptions {

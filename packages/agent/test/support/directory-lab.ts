@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
+  add,
+  addEntry,
   createOpenLdapUser,
+  PPOLICY_LOCKED_FOR_EVER,
   deleteLabEntry,
   labClient,
+  replace,
   requireOpenLdapState,
   type LabAccount,
 } from '@ferry/lab';
@@ -12,6 +16,8 @@ import type { DirectoryConnector } from '../../src/directory/directory-connector
 import { Secret } from '@ferry/protocol';
 import type { Client } from 'ldapts';
 import { openLab } from './lab.js';
+import { createOuTree, type SyncOus } from './sync-ou.js';
+import type { SyncableConnector } from '../../src/sync/index.js';
 
 export type Dialect = 'ad' | 'openldap';
 export const dialects: readonly Dialect[] = ['ad', 'openldap'];
@@ -36,12 +42,26 @@ export interface DirectoryLab {
   readonly admin: Client;
   readonly users: Readonly<Record<'alice' | 'carol' | 'olga', LabAccount>>;
   readonly noRightsAccount: LabAccount;
+  readonly ldapsUrl: string;
+  readonly caFile: string;
+  /** The lab admin's bind, for connectors that must read as the admin. */
+  readonly adminBind: Pick<DirectoryConfigInput, 'bindDn' | 'bindPassword'>;
+  /** The users' naming attribute: a user's DN is `${rdn}=<its name>,<OU>`. */
+  readonly rdn: 'CN' | 'uid';
   newUser(options?: {
     readonly policy?: LabPolicy;
     readonly mustChange?: boolean;
     readonly disabled?: boolean;
+    readonly givenName?: string;
+    readonly sn?: string;
   }): Promise<LabAccount>;
-  connector(overrides?: Partial<DirectoryConfigInput>): DirectoryConnector;
+  connector(overrides?: Partial<DirectoryConfigInput>): DirectoryConnector & SyncableConnector;
+  /** A throwaway OU tree for a sync test file (its users only). */
+  syncOus(): Promise<SyncOus>;
+  /** Disables a user the dialect's way (AD: ACCOUNTDISABLE; OpenLDAP: the administrative lock). */
+  disable(dn: string): Promise<void>;
+  /** Adds a group with one member (an OpenLDAP groupOfNames needs one). */
+  newGroup(dn: string, member: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,13 +78,28 @@ async function openAdLab(): Promise<DirectoryLab> {
     admin: lab.admin,
     users: { alice: users['alice']!, carol: users['carol']!, olga: users['olga']! },
     noRightsAccount: lab.state.noRightsAccount,
+    ldapsUrl: lab.state.ldapsUrl,
+    caFile: lab.state.caFile,
+    adminBind: { bindDn: lab.state.admin.dn, bindPassword: Secret.of(lab.state.admin.password) },
+    rdn: 'CN',
     newUser: (options = {}) =>
       lab.newUser({
         ...(options.policy ? { group: options.policy } : {}),
         ...(options.mustChange ? { mustChange: true } : {}),
         ...(options.disabled ? { disabled: true } : {}),
+        ...(options.givenName ? { givenName: options.givenName } : {}),
+        ...(options.sn ? { sn: options.sn } : {}),
       }),
     connector: (overrides) => lab.connector(overrides),
+    syncOus: () => createOuTree(lab.admin, lab.state.ous.tests, 'CN'),
+    disable: (dn) => lab.admin.modify(dn, [replace('userAccountControl', ['514'])]),
+    newGroup: async (dn, member) => {
+      await addEntry(lab.admin, dn, {
+        objectClass: ['top', 'group'],
+        sAMAccountName: `g-${randomBytes(5).toString('hex')}`,
+      });
+      await lab.admin.modify(dn, [add('member', [member])]);
+    },
     close: () => lab.close(),
   };
 }
@@ -85,12 +120,16 @@ async function openOpenLdapLab(): Promise<DirectoryLab> {
       olga: state.users['olga']!,
     },
     noRightsAccount: state.noRightsAccount,
+    ldapsUrl: state.ldapsUrl,
+    caFile: state.caFile,
+    adminBind: { bindDn: state.admin.dn, bindPassword: Secret.of(state.admin.password) },
+    rdn: 'uid',
     async newUser(options = {}) {
       const account = await createOpenLdapUser(admin, {
         ouDn: state.ous.tests,
         uid: `t${randomBytes(5).toString('hex')}`,
-        givenName: 'Test',
-        sn: 'User',
+        givenName: options.givenName ?? 'Test',
+        sn: options.sn ?? 'User',
         ...(options.policy ? { policyDn: state.policies[options.policy] } : {}),
         ...(options.mustChange ? { mustChange: true } : {}),
         ...(options.disabled ? { disabled: true } : {}),
@@ -113,6 +152,14 @@ async function openOpenLdapLab(): Promise<DirectoryLab> {
       connectors.push(connector);
       return connector;
     },
+    syncOus: () => createOuTree(admin, state.ous.tests, 'uid'),
+    disable: (dn) => admin.modify(dn, [replace('pwdAccountLockedTime', [PPOLICY_LOCKED_FOR_EVER])]),
+    newGroup: (dn, member) =>
+      addEntry(admin, dn, {
+        objectClass: ['groupOfNames'],
+        cn: /^cn=([^,]+)/i.exec(dn)![1]!,
+        member,
+      }),
     async close() {
       await Promise.all(connectors.map((connector) => connector.close()));
       for (const dn of created) await deleteLabEntry(admin, dn);

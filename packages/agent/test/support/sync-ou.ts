@@ -20,22 +20,34 @@ export interface SyncOus {
 }
 
 export async function createSyncOus(lab: LabFixture): Promise<SyncOus> {
-  const root = `OU=sync-${randomBytes(4).toString('hex')},${lab.state.ous.tests}`;
+  return createOuTree(lab.admin, lab.state.ous.tests, 'CN');
+}
+
+/**
+ * The same tree in either directory: `rdn` is the users' naming attribute (CN in AD, uid
+ * in the OpenLDAP lab, where it is also the user's uid).
+ */
+export async function createOuTree(
+  admin: Client,
+  testsOu: string,
+  rdn: 'CN' | 'uid',
+): Promise<SyncOus> {
+  const root = `OU=sync-${randomBytes(4).toString('hex')},${testsOu}`;
   const ou = (name: string): string => `OU=${name},${root}`;
   const tree = { root, inA: ou('A'), inB: ou('B'), out: ou('Out') };
   for (const dn of [tree.root, tree.inA, tree.inB, tree.out]) {
     const name = /^OU=([^,]+)/.exec(dn)![1]!;
-    await ensureEntry(lab.admin, dn, { objectClass: ['top', 'organizationalUnit'], ou: name });
+    await ensureEntry(admin, dn, { objectClass: ['top', 'organizationalUnit'], ou: name });
   }
   return {
     ...tree,
     async place(user, target) {
-      const dn = `CN=${user.sAMAccountName},${target}`;
-      await lab.admin.modifyDN(user.dn, dn);
+      const dn = `${rdn}=${user.sAMAccountName},${target}`;
+      await admin.modifyDN(user.dn, dn);
       return dn;
     },
     async remove() {
-      await deleteTree(lab.admin, root);
+      await deleteTree(admin, root);
     },
   };
 }
