@@ -169,8 +169,7 @@ export function renderBenchmarks(results: BenchResults): string {
   }
   if (results.syncScale) lines.push(...renderSyncScale(results.syncScale, results.measuredAt));
   if (results.scale) lines.push(...renderScale(results.scale, results.measuredAt));
-  if (results.load)
-    lines.push(...renderLoad(results.load, results.measuredAt, results.loadAverage));
+  if (results.load) lines.push(...renderLoad(results.load, results.measuredAt));
   const memory = results.idleMemory;
   if (memory) {
     lines.push(

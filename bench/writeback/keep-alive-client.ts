@@ -6,7 +6,13 @@ import { Api, parseJson, type ApiAnswer } from '../../scripts/support/api.js';
  * the admin API would hold them. (Node 20's fetch adds about 1 ms a call of its own.)
  */
 export class KeepAliveClient extends Api {
-  readonly #agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  readonly #agent: Agent;
+
+  /** Clients given one shared agent (many sessions, few sockets) share its connections. */
+  constructor(baseUrl: string, agent: Agent = new Agent({ keepAlive: true, maxSockets: 16 })) {
+    super(baseUrl);
+    this.#agent = agent;
+  }
 
   override call(method: string, route: string, body?: unknown): Promise<ApiAnswer> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -39,6 +45,7 @@ export class KeepAliveClient extends Api {
     });
   }
 
+  /** Closes the client's connections (those of a shared agent too). */
   close(): void {
     this.#agent.destroy();
   }
