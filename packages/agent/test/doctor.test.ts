@@ -17,6 +17,7 @@ import { readAccount } from '../src/doctor/account-facts.js';
 import type { CheckResult } from '../src/doctor/doctor-check.js';
 import { runDoctor } from '../src/doctor/run-doctor.js';
 import { openLab, type LabFixture } from './support/lab.js';
+import { dialects, openDirectoryLab, type DirectoryLab } from './support/directory-lab.js';
 
 /** The doctor against the lab DC, as a given account, over a given scope. */
 describe('ferry-agent doctor and delegate against the lab AD', () => {
@@ -199,3 +200,78 @@ describe('ferry-agent doctor and delegate against the lab AD', () => {
     assert.match(names.fix!, /ldaps:\/\/localhost:636|ldaps:\/\/ferrydc/);
   });
 });
+
+/**
+ * What the doctor says in both dialects, against both lab directories: the checks with the
+ * same meaning carry the same ids (OpenLDAP's reset right is `manage` on userPassword, found
+ * by a probe that writes nothing). AD's delegation details are the suite above.
+ */
+for (const dialect of dialects)
+  describe(`${dialect} doctor: the checks both dialects share (real ${dialect === 'ad' ? 'Samba AD DC' : 'OpenLDAP slapd'})`, () => {
+    let lab: DirectoryLab;
+    const dir = mkdtempSync(path.join(tmpdir(), `ferry-doctor-${dialect}-`));
+    const doctor = async (bind: LabAccount, extra: Record<string, string> = {}) => {
+      const results = await runDoctor(
+        loadAgentConfig({
+          FERRY_AGENT_STATE_DIR: path.join(dir, 'state'),
+          FERRY_AGENT_DIRECTORY: dialect,
+          FERRY_AGENT_LDAP_URLS: lab.ldapsUrl,
+          FERRY_AGENT_LDAP_CA_FILE: lab.caFile,
+          FERRY_AGENT_BIND_DN: bind.dn,
+          FERRY_AGENT_BIND_PASSWORD: bind.password,
+          FERRY_AGENT_BASE_DN: lab.staffOu,
+          FERRY_AGENT_PASSWORD_WRITEBACK: 'true',
+          ...extra,
+        }),
+      );
+      return new Map(results.map((result) => [result.id, result]));
+    };
+    before(async () => {
+      lab = await openDirectoryLab(dialect);
+    });
+    after(async () => lab.close());
+
+    test('the lab service account binds, finds users and may reset their passwords', async () => {
+      const checks = await doctor(lab.serviceAccount);
+      assert.equal(checks.get('bind')?.status, 'pass');
+      assert.equal(checks.get('users_in_scope')?.status, 'pass');
+      assert.equal(
+        checks.get('right_reset_password')?.status,
+        'pass',
+        checks.get('right_reset_password')?.evidence,
+      );
+      if (dialect === 'openldap') {
+        assert.equal(checks.get('ppolicy_overlay')?.status, 'pass');
+        assert.match(checks.get('ppolicy_overlay')!.evidence, /pwdMinLength 8/);
+        assert.equal(checks.get('accesslog_readable')?.status, 'pass');
+      }
+    });
+
+    test('an account without rights: the reset right fails, with the fix', async () => {
+      const checks = await doctor(lab.noRightsAccount);
+      assert.equal(checks.get('bind')?.status, 'pass');
+      assert.equal(checks.get('right_reset_password')?.status, 'fail');
+      assert.ok(checks.get('right_reset_password')?.fix);
+      if (dialect === 'openldap') {
+        assert.match(checks.get('right_reset_password')!.fix!, /manage/);
+        assert.equal(checks.get('accesslog_readable')?.status, 'fail');
+        assert.match(checks.get('accesslog_readable')!.fix!, /olcAccess: to \* by dn\.exact=/);
+      }
+    });
+
+    if (dialect === 'openldap')
+      test('the probe wrote nothing: the probed user’s entryCSN is unchanged, no pwdReset', async () => {
+        const alice = lab.users.alice;
+        const before = await lab.admin.search(alice.dn, {
+          scope: 'base',
+          attributes: ['entryCSN'],
+        });
+        await doctor(lab.serviceAccount);
+        const after = await lab.admin.search(alice.dn, {
+          scope: 'base',
+          attributes: ['entryCSN', 'pwdReset'],
+        });
+        assert.equal(after.searchEntries[0]?.['entryCSN'], before.searchEntries[0]?.['entryCSN']);
+        assert.deepEqual([after.searchEntries[0]?.['pwdReset'] ?? []].flat(), []);
+      });
+  });

@@ -10,6 +10,7 @@ import { minimumAgeChecks, policyHintsCheck, readAccessChecks } from './policy-c
 import { markerMissingCheck, userRightsChecks, unexpireCheck } from './rights-checks.js';
 import { scanScope, someOf } from './scope-scan.js';
 import { certificateChecks } from './tls-probe.js';
+import { openLdapChecks } from './openldap-checks.js';
 
 export type DirectorySettings = Pick<
   AgentConfig,
@@ -23,6 +24,10 @@ export type DirectorySettings = Pick<
   | 'syncExcludeOus'
   | 'syncCriticalObjects'
   | 'writebackMarker'
+  | 'directory'
+  | 'ppolicyDefaultDn'
+  | 'sync'
+  | 'syncAccesslogDn'
 >;
 
 /** Every directory check, read from the DCs as the service account. */
@@ -59,6 +64,8 @@ export async function directoryChecks(config: DirectorySettings): Promise<CheckR
     results.push(
       check('bind', 'Service account binds', 'pass', `bound as ${config.bindDn} on ${usableUrl}`),
     );
+    if (config.directory === 'openldap')
+      return [...results, ...(await openLdapChecks(client, config))];
     const rootDse = await readRootDse(client);
     const domainDn = rootDse.defaultNamingContext;
     const { account, tokenSids } = await readAccount(client, config.bindDn, domainDn);

@@ -42,6 +42,9 @@ export interface DirectoryLab {
   readonly admin: Client;
   readonly users: Readonly<Record<'alice' | 'carol' | 'olga', LabAccount>>;
   readonly noRightsAccount: LabAccount;
+  /** The agent's lab service account, with the rights writeback needs over `staffOu`. */
+  readonly serviceAccount: LabAccount;
+  readonly staffOu: string;
   readonly ldapsUrl: string;
   readonly caFile: string;
   /** The lab admin's bind, for connectors that must read as the admin. */
@@ -78,6 +81,8 @@ async function openAdLab(): Promise<DirectoryLab> {
     admin: lab.admin,
     users: { alice: users['alice']!, carol: users['carol']!, olga: users['olga']! },
     noRightsAccount: lab.state.noRightsAccount,
+    serviceAccount: lab.state.serviceAccount,
+    staffOu: lab.state.ous.staff,
     ldapsUrl: lab.state.ldapsUrl,
     caFile: lab.state.caFile,
     adminBind: { bindDn: lab.state.admin.dn, bindPassword: Secret.of(lab.state.admin.password) },
@@ -120,6 +125,8 @@ async function openOpenLdapLab(): Promise<DirectoryLab> {
       olga: state.users['olga']!,
     },
     noRightsAccount: state.noRightsAccount,
+    serviceAccount: state.serviceAccount,
+    staffOu: state.ous.staff,
     ldapsUrl: state.ldapsUrl,
     caFile: state.caFile,
     adminBind: { bindDn: state.admin.dn, bindPassword: Secret.of(state.admin.password) },
