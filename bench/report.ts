@@ -1,3 +1,4 @@
+import type { OpenLdapFigures } from './openldap/openldap-bench.js';
 import type { LoadFigures } from './load/load-bench.js';
 import { renderLoad } from './load/load-report.js';
 import type { IdleMemoryFigures } from './memory/idle-memory-bench.js';
@@ -17,6 +18,7 @@ export interface BenchResults {
   loadAverage?: number;
   writeback?: WritebackFigures;
   syncRead?: SyncFigures;
+  openldap?: OpenLdapFigures;
   sync?: SyncCloudFigures;
   oidc?: OidcFigures;
   syncScale?: SyncScaleFigures;
@@ -122,6 +124,33 @@ export function renderBenchmarks(results: BenchResults): string {
       '',
       `- Ratio: **${ratio(sync.ferry_users_per_s, sync.raw_users_per_s)}** of raw (target ≥ 50 %, and ≥ 1,000 users/s).`,
       `- Change in AD → batch at the agent's sink (notification + 2 s polling): p50 ${sync.delta_p50_ms} ms, p95 ${sync.delta_p95_ms} ms.`,
+    );
+  }
+  const ol = results.openldap;
+  if (ol) {
+    const row = (name: string, summary: { p50_ms: number; p95_ms: number; p99_ms: number }) =>
+      `| ${name} | ${summary.p50_ms} | ${summary.p95_ms} | ${summary.p99_ms} |`;
+    lines.push(
+      '',
+      '## OpenLDAP: writeback and sync (the second dialect)',
+      '',
+      `Against the lab slapd (ppolicy, accesslog, syncprov, memberof; olcDbNoSync), ${ol.operations} users on the min-age-zero policy, raw and Ferry alternating operation by operation on the same users:`,
+      "- **reset**: raw = one Password Modify as the service account; Ferry = the agent's",
+      "  `OpenLdapConnector.reset` (lookup, the user's policy, Password Modify with the ppolicy",
+      "  control, then the pwdReset modify). The cloud hop is the AD section's (same relay, same agent).",
+      '- **change**: raw = bind as the user + Password Modify with the old password on a new',
+      "  connection; Ferry = the connector's `change` (the same, with the ppolicy control and a lookup).",
+      '',
+      '| | p50 ms | p95 ms | p99 ms |',
+      '| --- | --- | --- | --- |',
+      row('raw reset (Password Modify)', ol.reset.raw),
+      row('Ferry reset (connector)', ol.reset.ferry),
+      row('raw change (bind + Password Modify)', ol.change.raw),
+      row('Ferry change (connector)', ol.change.ferry),
+      '',
+      `- p50 overhead: reset **${(ol.reset.ferry.p50_ms - ol.reset.raw.p50_ms).toFixed(2)} ms**, change **${(ol.change.ferry.p50_ms - ol.change.raw.p50_ms).toFixed(2)} ms**.`,
+      '',
+      `Sync: full read of ou=bulk (${ol.sync.users} users), best of 3: raw paged search (page 1,000, same filter and attributes) **${ol.sync.raw_users_per_s} users/s**; Ferry \`SyncReader.fullImport\` (OpenLDAP source: mapping, batching, contextCSN mark) into a dropping sink **${ol.sync.ferry_users_per_s} users/s** (**${ratio(ol.sync.ferry_users_per_s, ol.sync.raw_users_per_s)}** of raw).`,
     );
   }
   const oidc = results.oidc;

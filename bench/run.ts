@@ -1,4 +1,4 @@
-// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale|directory|sync-scale|memory|load] [--operations N] [--users N] [--ad-users N] [--seconds N]`: Ferry measured
+// `npm run bench [-- --json FILE] [--only writeback|sync|oidc|scale|directory|sync-scale|memory|load|openldap] [--operations N] [--users N] [--ad-users N] [--seconds N]`: Ferry measured
 // side by side with the raw baseline on the same lab DC in the same run; writes docs/benchmarks.md
 // (with --only, the sections measured replace theirs and the others stay).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { benchLoad } from './load/load-bench.js';
 import { renderLoadSummary } from './load/load-report.js';
 import { benchIdleMemory } from './memory/idle-memory-bench.js';
 import { benchOidc } from './oidc/oidc-bench.js';
+import { benchOpenLdap } from './openldap/openldap-bench.js';
 import { benchDirectoryScale } from './scale/directory-scale-bench.js';
 import { benchSyncAtScale } from './scale/sync-scale-bench.js';
 import { mergeSections, renderBenchmarks, type BenchResults } from './report.js';
@@ -53,7 +54,17 @@ if (!Number.isInteger(seconds) || seconds < 2 || seconds > 600) {
   process.exit(2);
 }
 // scale = directory (a million cloud users) + sync-scale (AD users at scale, change latency).
-const parts = ['writeback', 'sync', 'oidc', 'scale', 'directory', 'sync-scale', 'memory', 'load'];
+const parts = [
+  'writeback',
+  'sync',
+  'oidc',
+  'scale',
+  'directory',
+  'sync-scale',
+  'memory',
+  'load',
+  'openldap',
+];
 if (values.only && !parts.includes(values.only)) {
   console.error(`bench: --only takes ${parts.join(', ')}`);
   process.exit(2);
@@ -79,6 +90,8 @@ if (runs('sync') || runs('sync-scale')) results.sync = await benchSyncIntoCloud(
 if (!values.only || values.only === 'oidc') {
   results.oidc = await benchOidc(lab, Math.min(operations, 200), log);
 }
+// The second dialect: reset, change and sync read against the lab slapd, raw beside Ferry.
+if (runs('openldap')) results.openldap = await benchOpenLdap(log, operations, 10_000);
 if (!values.only || values.only === 'memory') results.idleMemory = await benchIdleMemory(lab, log);
 
 if (runs('load')) results.load = await benchLoad(lab, seconds, log);
@@ -123,6 +136,7 @@ function jsonShape(all: BenchResults) {
       : {}),
     ...(all.sync ? { sync: { ...all.sync, agent_read: all.syncRead } } : {}),
     ...(all.oidc ? { oidc: all.oidc } : {}),
+    ...(all.openldap ? { openldap: all.openldap } : {}),
     ...(all.syncScale ? { sync_scale: all.syncScale } : {}),
     ...(all.scale ? { scale: all.scale } : {}),
     ...(all.load ? { load: all.load } : {}),
