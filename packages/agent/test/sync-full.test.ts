@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { replace } from '@ferry/lab';
+import { replace, requireOpenLdapState } from '@ferry/lab';
 import { syncBatchSchema, type SyncBatch } from '@ferry/protocol';
 import { SyncReader } from '../src/sync/index.js';
+import { openDirectoryLab, type DirectoryLab } from './support/directory-lab.js';
 import { openLab, type LabFixture } from './support/lab.js';
 import { createSyncOus, deletesOf, upsertsOf, type SyncOus } from './support/sync-ou.js';
 
@@ -207,5 +208,41 @@ describe('sync full import (real Samba AD DC)', () => {
     const { result } = await reader.preview(null, { knownAnchors: known });
     assert.equal(result.deletes, 2);
     assert.equal(result.deleteThresholdExceeded, true);
+  });
+});
+
+describe('sync full import (real OpenLDAP slapd): the fixture users in the AD user shape', () => {
+  let lab: DirectoryLab;
+  before(async () => {
+    lab = await openDirectoryLab('openldap');
+  });
+  after(async () => lab.close());
+
+  test('entryUUID anchors, uid/mail references, ppolicy states and memberOf groups', async () => {
+    const connector = lab.connector();
+    const state = await requireOpenLdapState();
+    const reader = new SyncReader(connector, {
+      includeOus: [state.ous.staff],
+      excludeOus: [state.ous.bulk, state.ous.tests],
+    });
+    const batches: SyncBatch[] = [];
+    const result = await reader.fullImport(async (batch) => {
+      batches.push(syncBatchSchema.parse(batch));
+    });
+    assert.match(result.toCursor.usn, /^\d{20}$/);
+    const users = new Map(upsertsOf(batches).map((user) => [user.sAMAccountName, user]));
+    assert.deepEqual([...users.keys()].sort(), ['alice', 'bob', 'carol', 'erin']);
+    const alice = users.get('alice')!;
+    const found = await connector.findUser({ by: 'sAMAccountName', value: 'alice' });
+    assert.ok(found.ok);
+    assert.equal(alice.sourceAnchor, found.user.objectGUID);
+    assert.equal(alice.userPrincipalName, state.users['alice']!.userPrincipalName);
+    assert.equal(alice.displayName, 'Alice Martin');
+    assert.deepEqual(alice.groups, [`cn=staff,${state.ous.groups}`]);
+    assert.equal(alice.enabled, true);
+    assert.equal(users.get('carol')!.enabled, false, 'the administrative lock is disabled');
+    assert.equal(users.get('carol')!.lockedOut, false);
+    assert.equal(users.get('erin')!.mustChangePassword, true, 'pwdReset');
+    assert.equal(alice.mustChangePassword, false);
   });
 });
