@@ -93,12 +93,23 @@ for (const backend of backends) {
       assert.equal((await admin.get(`/api/v1/users/${target.id}`)).json.source, 'synced');
     });
 
-    test('a soft match ends the account’s sessions and drops its cloud-registered methods', async () => {
+    test('a soft match ends the account’s sessions, drops its cloud-registered methods and its guess counters', async () => {
       const plain = await h.seedAdmin(h.tenantId, 'plain@contoso.test', []);
-      const { methods } = h.cloud.services;
+      const { methods, db } = h.cloud.services;
       await methods.setEmail(h.tenantId, plain.id, 'attacker.home@contoso.test');
       const { client } = await signInToMyAccount(h, plain.upn, plain.password);
       assert.equal((await client.get('/api/v1/me')).status, 200);
+      for (let i = 0; i < 5; i++) {
+        const guess = h.client();
+        guess.remoteAddress = '203.0.113.77';
+        await guess.post('/api/v1/me/sign-in', {
+          userPrincipalName: plain.upn,
+          password: h.password(),
+        });
+      }
+      const countersOf = () =>
+        db.selectFrom('guess_counters').selectAll().where('subject', '=', plain.id).execute();
+      assert.equal((await countersOf()).length, 2, 'the source and the ceiling count');
       const run = await fullRun([
         adUser('00000000-0000-4000-8000-00000000b055', 'boss@contoso.test'),
         adUser('00000000-0000-4000-8000-0000000000a1', plain.upn),
@@ -106,6 +117,7 @@ for (const backend of backends) {
       assert.equal(run.softMatched, 1);
       assert.equal((await client.get('/api/v1/me')).status, 401);
       assert.deepEqual(await methods.list(h.tenantId, plain.id), []);
+      assert.deepEqual(await countersOf(), []);
       const matched = (await h.auditRows()).filter(
         (row) => row.action === 'sync.soft_matched' && row.target_id === plain.id,
       );

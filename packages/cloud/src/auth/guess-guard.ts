@@ -67,13 +67,28 @@ export class GuessGuard {
     };
   }
 
-  /** Counts the attempt, or refuses with `sign_in_locked` while the source or subject is locked. */
+  /**
+   * Counts the attempt on its source and on the account-wide ceiling in one transaction, or
+   * refuses with `sign_in_locked` while either is locked: an attempt refused by one is counted
+   * on neither. The ceiling row is taken first, so on PostgreSQL its row lock orders parallel
+   * attempts on one subject; SQLite runs one transaction at a time.
+   */
   async begin(subject: GuessSubject, source: AttemptSource): Promise<void> {
     const { signInMaxFailures: max } = this.services.config;
-    const perSource = await this.take(subject, source.sourceIp, max);
-    if (perSource) throw this.locked(perSource);
-    const ceiling = await this.take(subject, EVERY_SOURCE, max * 10);
-    if (ceiling) throw this.locked(ceiling);
+    const refused = await this.services.db
+      .transaction()
+      .execute(async (trx) => {
+        const ceiling = await this.take(trx, subject, EVERY_SOURCE, max * 10);
+        if (ceiling) throw new Refused(ceiling);
+        const perSource = await this.take(trx, subject, source.sourceIp, max);
+        if (perSource) throw new Refused(perSource);
+        return null;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Refused) return error.until;
+        throw error;
+      });
+    if (refused) throw this.locked(refused);
   }
 
   /** The password was right: this source's count starts again; the attempt leaves the ceiling. */
@@ -92,6 +107,7 @@ export class GuessGuard {
     const { signInMaxFailures: max } = this.services.config;
     const bySource = await this.lock(subject, source.sourceIp, max);
     const byCeiling = await this.lock(subject, EVERY_SOURCE, max * 10);
+    await purgeClosedGuessCounters(this.services.db, this.services.clock);
     const lockedUntil = bySource ?? byCeiling;
     if (!lockedUntil) return;
     this.services.metrics?.lockouts.inc({ action });
@@ -116,8 +132,13 @@ export class GuessGuard {
   }
 
   /** Counts one attempt on a counter; answers when the counter is closed (it refuses). */
-  private async take(subject: GuessSubject, source: string, limit: number): Promise<Date | null> {
-    const { db, clock, config } = this.services;
+  private async take(
+    db: Kysely<Database>,
+    subject: GuessSubject,
+    source: string,
+    limit: number,
+  ): Promise<Date | null> {
+    const { clock, config } = this.services;
     const now = clock.now().toISOString();
     const ends = addMinutes(clock.now(), config.signInLockoutMinutes).toISOString();
     const expired = sql<boolean>`guess_counters.window_ends <= ${now}`;
@@ -183,6 +204,45 @@ export class GuessGuard {
       allowedAt: until,
     });
   }
+}
+
+/** Thrown inside the counting transaction to roll it back. */
+class Refused extends Error {
+  constructor(readonly until: Date) {
+    super('guess refused');
+  }
+}
+
+/** How many closed counters one wrong guess removes at most (bounded work on each write). */
+export const GUESS_PURGE_BATCH = 50;
+
+/**
+ * Deletes up to `batch` counters whose window (or lock) has closed. Run on every wrong guess,
+ * so the table holds about the counters of the current window; each call is bounded, and a
+ * closed row is harmless until then (`take` resets it in place).
+ */
+export async function purgeClosedGuessCounters(
+  db: Kysely<Database>,
+  clock: Clock,
+  batch = GUESS_PURGE_BATCH,
+): Promise<number> {
+  const now = clock.now().toISOString();
+  const gone = await db
+    .deleteFrom('guess_counters')
+    .where((eb) =>
+      eb(
+        eb.refTuple('tenant_id', 'surface', 'subject', 'source'),
+        'in',
+        eb
+          .selectFrom('guess_counters')
+          .select(['tenant_id', 'surface', 'subject', 'source'])
+          .where('window_ends', '<=', now)
+          .limit(batch)
+          .$asTuple('tenant_id', 'surface', 'subject', 'source'),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(gone.numDeletedRows);
 }
 
 /** Clears every guess counter of a subject, on every surface and source (unlock, admin reset). */

@@ -70,8 +70,6 @@ export async function upsertSyncedUser(
         source: 'synced',
         source_anchor: input.sourceAnchor,
         password_hash: null,
-        failed_sign_ins: 0,
-        sign_in_locked_until: null,
         created_at: now,
       })
       .execute();

@@ -120,8 +120,6 @@ export async function createCloudUser(
     password_last_set_at: input.password ? now : null,
     synced_at: null,
     sync_agent_id: null,
-    failed_sign_ins: 0,
-    sign_in_locked_until: null,
     created_at: now,
     updated_at: now,
   };
@@ -195,8 +193,6 @@ export async function setCloudPassword(
     .set({
       password_hash: await hashPassword(password),
       password_last_set_at: options.mustChange ? null : now,
-      failed_sign_ins: 0,
-      sign_in_locked_until: null,
       locked_out: 0,
       updated_at: now,
     })
@@ -226,8 +222,6 @@ export async function unlockCloudUser(
   await db
     .updateTable('users')
     .set({
-      failed_sign_ins: 0,
-      sign_in_locked_until: null,
       locked_out: 0,
       updated_at: clock.now().toISOString(),
     })

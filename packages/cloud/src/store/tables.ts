@@ -44,8 +44,6 @@ export interface UsersTable {
   sync_agent_id: string | null;
   /** The sync run that last upserted this user (a full run removes users it did not see). */
   sync_run_id: string | null;
-  failed_sign_ins: number;
-  sign_in_locked_until: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -21,7 +21,7 @@ export interface SoftMatchRequest {
  *   blocked, the audit names both sides, and an admin resolves it (removes the roles, or
  *   renames or deletes the cloud account) before a full run matches it;
  * - a matched account starts clean: its sessions end and its cloud-registered methods and
- *   pending registrations go, so nothing the cloud account had reaches the AD user's holder.
+ *   pending registrations and its guess counters go, so nothing the cloud account had reaches the AD user's holder.
  */
 export async function softMatch(
   trx: Transaction<Database>,
@@ -62,8 +62,6 @@ export async function softMatch(
       source: 'synced',
       source_anchor: request.sourceAnchor,
       password_hash: null,
-      failed_sign_ins: 0,
-      sign_in_locked_until: null,
     })
     .where('tenant_id', '=', request.tenantId)
     .where('id', '=', twin.id)
@@ -81,6 +79,12 @@ export async function softMatch(
       .where('user_id', '=', twin.id)
       .execute();
   }
+  // The cloud account's guess counters go too: the AD account starts with no lock (ADR 0014).
+  await trx
+    .deleteFrom('guess_counters')
+    .where('tenant_id', '=', request.tenantId)
+    .where('subject', '=', twin.id)
+    .execute();
   await audit.record(
     {
       tenantId: request.tenantId,

@@ -143,8 +143,6 @@ export async function insertBulkUsers(
         password_last_set_at: passwordHash ? now : null,
         synced_at: null,
         sync_agent_id: null,
-        failed_sign_ins: 0,
-        sign_in_locked_until: null,
         created_at: now,
         updated_at: now,
       });

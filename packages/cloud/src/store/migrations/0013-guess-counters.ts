@@ -2,8 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * Guess counters in their own table, keyed by surface, subject and source (ADR 0014). The
- * former per-account columns `users.failed_sign_ins` and `sign_in_locked_until` are left in
- * place, unused: dropping columns rebuilds the table on SQLite, for no gain.
+ * former per-account columns `users.failed_sign_ins` and `sign_in_locked_until` are dropped
+ * by migration 0014.
  */
 export function guessCountersMigration(): Migration {
   return {

@@ -13,6 +13,7 @@ import { registrationReviewMigration } from './0010-registration-review.js';
 import { cloudKeyEndorsementsMigration } from './0011-cloud-key-endorsements.js';
 import { userSessionDetailsMigration } from './0012-user-session-details.js';
 import { guessCountersMigration } from './0013-guess-counters.js';
+import { retiredSignInColumnsMigration } from './0014-retired-sign-in-columns.js';
 
 /**
  * The one migration set, in order. A later subsystem (agents, sync) adds its tables by
@@ -33,5 +34,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-cloud-key-endorsements': cloudKeyEndorsementsMigration(),
     '0012-user-session-details': userSessionDetailsMigration(),
     '0013-guess-counters': guessCountersMigration(),
+    '0014-retired-sign-in-columns': retiredSignInColumnsMigration(),
   };
 }
