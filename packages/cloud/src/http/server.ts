@@ -83,7 +83,9 @@ export async function buildServer(services: Services, logger: Logger): Promise<Z
     // the URL back and skip the registry's shape (found by the fuzz suite).
     frameworkErrors: (error, request, reply) => {
       request.log.info({ code: 'validation_failed', detail: error.code }, 'request refused');
-      return sendError(
+      // The reply is sent here; a FastifyReply is thenable only to wait for that send, and
+      // this hook expects nothing back.
+      void sendError(
         request,
         reply,
         new FerryError('validation_failed', error.code, {

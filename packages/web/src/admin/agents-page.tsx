@@ -16,13 +16,14 @@ export function AgentsPage(props: { readonly onError: (error: unknown) => void }
   const agents = useLoad(() => adminApi<{ items: AgentView[] }>('/agents'), props.onError);
   const [token, setToken] = useState<{ token: string; expiresAt: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const act = (request: Promise<unknown>) =>
+  const act = (request: Promise<unknown>): void => {
     request
       .then(() => agents.reload())
       .catch((failure: unknown) => {
         setError(failure);
         props.onError(failure);
       });
+  };
   return (
     <section>
       <StepHeading focusRef={heading}>{t('admin.agents.title')}</StepHeading>

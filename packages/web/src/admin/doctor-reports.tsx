@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { AgentDoctorReport, DoctorCheck, DoctorStatus } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { adminApi } from './admin-api';
@@ -18,12 +18,13 @@ export function DoctorReports(props: { readonly onError: (error: unknown) => voi
   const { t, dateTime } = useI18n();
   const [reports, setReports] = useState<readonly AgentDoctorReport[] | null>(null);
 
+  const onError = useEffectEvent(props.onError);
   useEffect(() => {
     let current = true;
     const poll = () =>
       adminApi<{ items: AgentDoctorReport[] }>('/agents/doctor-reports')
         .then((answer) => current && setReports(answer.items))
-        .catch(props.onError);
+        .catch(onError);
     void poll();
     const timer = setInterval(() => void poll(), POLL_MS);
     return () => {

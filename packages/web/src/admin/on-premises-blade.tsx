@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { AgentView, PasswordResetSettings } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Button } from '../ui/fields';
@@ -22,12 +22,13 @@ export function OnPremisesBlade(props: { readonly onError: (error: unknown) => v
   const { draft, busy, saved, error } = settings;
   const [agents, setAgents] = useState<readonly AgentView[] | null>(null);
 
+  const onError = useEffectEvent(props.onError);
   useEffect(() => {
     let current = true;
     const poll = () =>
       adminApi<{ items: AgentView[] }>('/agents')
         .then((answer) => current && setAgents(answer.items))
-        .catch(props.onError);
+        .catch(onError);
     void poll();
     const timer = setInterval(() => void poll(), POLL_MS);
     return () => {

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 
-/** Loads data on mount and on `reload()`; errors go to `onError` (a lost session signs out). */
+/**
+ * Loads data on mount, when a value in `deps` changes, and on `reload()`; errors go to `onError`
+ * (a lost session signs out). `load` and `onError` may be fresh closures each render: the
+ * latest ones run, and only `deps` (compared as JSON) and `reload()` start a new load.
+ */
 export function useLoad<T>(
   load: () => Promise<T>,
   onError: (error: unknown) => void,
@@ -9,10 +13,12 @@ export function useLoad<T>(
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
-  const stableLoad = useCallback(load, deps);
+  const latestLoad = useEffectEvent(load);
+  const latestOnError = useEffectEvent(onError);
+  const key = JSON.stringify(deps);
   useEffect(() => {
     let current = true;
-    stableLoad()
+    latestLoad()
       .then((value) => {
         if (!current) return;
         setData(value);
@@ -21,12 +27,11 @@ export function useLoad<T>(
       .catch((failure: unknown) => {
         if (!current) return;
         setError(failure);
-        onError(failure);
+        latestOnError(failure);
       });
     return () => {
       current = false;
     };
-    // onError is a fresh closure each render; the load identity is what matters.
-  }, [stableLoad, version]);
+  }, [key, version]);
   return { data, error, reload: () => setVersion((value) => value + 1) };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { PasswordResetSettings } from '../api/types';
 import { adminApi } from './admin-api';
 import { useLoad } from './use-load';
@@ -22,13 +22,12 @@ export function useResetSettings(onError: (error: unknown) => void): ResetSettin
     () => adminApi<PasswordResetSettings>('/settings/password-reset'),
     onError,
   );
-  const [draft, setDraft] = useState<PasswordResetSettings | null>(null);
+  // The draft is the loaded document until the first edit or save.
+  const [edited, setEdited] = useState<PasswordResetSettings | null>(null);
+  const draft = edited ?? loaded.data;
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (loaded.data) setDraft(loaded.data);
-  }, [loaded.data]);
   return {
     draft,
     loadError: loaded.error,
@@ -37,7 +36,10 @@ export function useResetSettings(onError: (error: unknown) => void): ResetSettin
     error,
     edit(change) {
       setSaved(false);
-      setDraft((value) => value && change(value));
+      setEdited((value) => {
+        const base = value ?? loaded.data;
+        return base && change(base);
+      });
     },
     save(event) {
       event.preventDefault();
@@ -45,7 +47,7 @@ export function useResetSettings(onError: (error: unknown) => void): ResetSettin
       setError(null);
       adminApi<PasswordResetSettings>('/settings/password-reset', { method: 'PUT', body: draft })
         .then((value) => {
-          setDraft(value);
+          setEdited(value);
           setSaved(true);
         })
         .catch((failure: unknown) => {

@@ -42,12 +42,13 @@ export function MyAccountApp() {
       .catch(() => setState({ name: 'signedOut' }));
   }, []);
 
-  const refresh = () =>
+  const refresh = (): void => {
     meApi<MeView>('/me')
       .then((me) => setState({ name: 'signedIn', me }))
       .catch((error: unknown) => {
         if (isApiError(error, 'unauthenticated')) setState({ name: 'signedOut' });
       });
+  };
 
   if (state.name === 'loading') {
     return (

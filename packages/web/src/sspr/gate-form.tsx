@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { MethodKind } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { Button, TextField } from '../ui/fields';
@@ -28,6 +28,7 @@ export function GateForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
+  const onFailed = useEffectEvent(props.onFailed);
   useEffect(() => {
     if (kind !== 'security_questions') return;
     flowApi<{ questions: string[] }>(flowToken, '/gates/security_questions')
@@ -37,7 +38,7 @@ export function GateForm(props: {
       })
       .catch((failure: unknown) => {
         setError(failure);
-        props.onFailed(failure);
+        onFailed(failure);
       });
     // The form is keyed by gate kind: it loads once per gate.
   }, [kind, flowToken]);

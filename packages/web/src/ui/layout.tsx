@@ -56,13 +56,16 @@ export function Layout(props: {
 }
 
 /** A heading that takes focus when `focusKey` changes (each step of a flow). */
-export function StepHeading(props: {
+export function StepHeading({
+  focusRef,
+  children,
+}: {
   readonly focusRef: React.RefObject<HTMLHeadingElement | null>;
   readonly children: ReactNode;
 }) {
   return (
-    <h1 ref={props.focusRef} tabIndex={-1} className="step-heading">
-      {props.children}
+    <h1 ref={focusRef} tabIndex={-1} className="step-heading">
+      {children}
     </h1>
   );
 }

@@ -20,23 +20,24 @@ export function NewPasswordFields(props: {
 }) {
   const { t } = useI18n();
   const rulesId = useId();
-  const [result, setResult] = useState<PolicyCheck | null>(null);
-  const [checking, setChecking] = useState(false);
+  // The last answer and the value it is for: the check is running while they differ, and the
+  // last answer stays on screen meanwhile.
+  const [checked, setChecked] = useState<{ value: string; result: PolicyCheck | null } | null>(
+    null,
+  );
   const { value, check } = props;
+  const result = checked?.result ?? null;
+  const checking = checked?.value !== value;
 
   useEffect(() => {
     let current = true;
-    setChecking(true);
     const timer = setTimeout(() => {
       check(value)
         .then((answer) => {
-          if (current) setResult(answer);
+          if (current) setChecked({ value, result: answer });
         })
         .catch(() => {
-          if (current) setResult(null);
-        })
-        .finally(() => {
-          if (current) setChecking(false);
+          if (current) setChecked({ value, result: null });
         });
     }, DEBOUNCE_MS);
     return () => {
