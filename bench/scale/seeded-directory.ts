@@ -59,14 +59,26 @@ export async function seededDirectoryCopy(
     complete =
       (await client.query(`select to_regclass('ferry_bench_seed') as marker`)).rows[0].marker !==
       null;
-    // A seed made under another migration set (renumbered, or one added since) is remade.
+    // A seed made under an older migration set is brought forward (a migration added since
+    // runs on the kept seed, as on an operator's database); one renumbered since is remade.
     if (complete) {
-      const applied = await client.query<{ name: string }>(
-        'select name from kysely_migration order by name',
-      );
-      complete =
-        applied.rows.map((row) => row.name).join() ===
-        Object.keys(migrations('postgres')).sort().join();
+      const applied = (
+        await client.query<{ name: string }>('select name from kysely_migration order by name')
+      ).rows.map((row) => row.name);
+      const current = Object.keys(migrations('postgres')).sort();
+      complete = applied.every((name, index) => current[index] === name);
+      if (complete && applied.length < current.length) {
+        log(
+          `scale: migrating the kept seed ${seed} forward (${current.slice(applied.length).join(', ')})`,
+        );
+        const store = openStore({ databaseUrl: databaseUrl(seed), dataDir: '/nonexistent' });
+        try {
+          await migrateToLatest(store);
+          await sql`vacuum analyze users`.execute(store.db);
+        } finally {
+          await store.close();
+        }
+      }
     }
     await client.end();
   }

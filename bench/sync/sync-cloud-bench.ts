@@ -2,7 +2,12 @@ import { generateBulkUsers, labClient, type LabState } from '@ferry/lab';
 import { FerrySystem } from '../../test/e2e/support/ferry-system.js';
 import { measureChangeLatency, type ChangeLatencyFigures } from './change-latency.js';
 import { rawPagedRead } from './raw-paged-read.js';
-import { measureUsnProbe, type UsnProbeFigures } from './usn-probe-load.js';
+import {
+  measureDeltaLookup,
+  measureUsnProbe,
+  type DeltaLookupFigures,
+  type UsnProbeFigures,
+} from './usn-probe-load.js';
 
 export interface SyncCloudFigures {
   readonly users: number;
@@ -13,6 +18,7 @@ export interface SyncCloudFigures {
   readonly delta_samples: number;
   readonly delta_by_kind: ChangeLatencyFigures['byKind'];
   readonly probe: UsnProbeFigures;
+  readonly lookup: DeltaLookupFigures;
 }
 
 /**
@@ -34,7 +40,7 @@ export async function benchSyncIntoCloud(
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const system = new FerrySystem({ lab, rateLimitPerMinute: 1_000_000 });
-  let figures: Omit<SyncCloudFigures, 'probe'>;
+  let figures: Omit<SyncCloudFigures, 'probe' | 'lookup'>;
   try {
     await system.startNode();
     log('sync: full import of the Bulk OU into the cloud');
@@ -75,5 +81,9 @@ export async function benchSyncIntoCloud(
     await system.stop();
     await raw.unbind();
   }
-  return { ...figures, probe: await measureUsnProbe(lab, log) };
+  return {
+    ...figures,
+    lookup: await measureDeltaLookup(lab, log),
+    probe: await measureUsnProbe(lab, log),
+  };
 }

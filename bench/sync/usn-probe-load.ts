@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { labClient, labPaths, type LabState } from '@ferry/lab';
 import { readHighestUsn } from '../../packages/agent/src/sync/dc-mark.js';
+import { changedObjectsFilter, usnClause } from '../../packages/agent/src/sync/sync-filters.js';
 import { summarize } from '../stats.js';
 
 export interface UsnProbeFigures {
@@ -88,6 +89,54 @@ export async function measureUsnProbe(
       dc_idle_cpu_pct: pct(idle),
       dc_probing_cpu_pct: pct(probing),
     };
+  } finally {
+    await client.unbind();
+  }
+}
+
+export interface DeltaLookupFigures {
+  /** How many objects of the domain (every class) the range has to look at on Samba. */
+  readonly span: number;
+  readonly range: { readonly p50_ms: number; readonly p95_ms: number };
+  readonly list: { readonly p50_ms: number; readonly p95_ms: number };
+}
+
+/**
+ * The delta's main search (users and groups changed since the cursor) over the last `span`
+ * USNs, as a uSNChanged range (which Samba answers by testing every object of the domain)
+ * and as the list of those USNs (an index lookup each), alternating, 20 of each.
+ */
+export async function measureDeltaLookup(
+  lab: LabState,
+  log: (line: string) => void,
+  span = 5,
+): Promise<DeltaLookupFigures> {
+  log('sync: the delta search by USN range and by USN list');
+  const client = labClient(lab.ldapsUrl, lab.caFile, 120_000);
+  await client.bind(lab.serviceAccount.dn, lab.serviceAccount.password);
+  try {
+    const top = await readHighestUsn(client);
+    const usns = { from: top - BigInt(span - 1), to: top };
+    const range = changedObjectsFilter(usnClause(usns, 0).clause);
+    const list = changedObjectsFilter(usnClause(usns, span).clause);
+    const times = { range: [] as number[], list: [] as number[] };
+    for (let index = 0; index < 20; index += 1) {
+      for (const kind of ['range', 'list'] as const) {
+        const began = performance.now();
+        await client.search(lab.baseDn, {
+          scope: 'sub',
+          filter: kind === 'range' ? range : list,
+          attributes: ['objectGUID'],
+          timeLimit: 0,
+        });
+        times[kind].push(performance.now() - began);
+      }
+    }
+    const pick = (values: number[]) => {
+      const summary = summarize(values);
+      return { p50_ms: summary.p50_ms, p95_ms: summary.p95_ms };
+    };
+    return { span, range: pick(times.range), list: pick(times.list) };
   } finally {
     await client.unbind();
   }

@@ -110,6 +110,20 @@ describe('sync end to end: AD changes reach the cloud directory through the lead
         ? true
         : undefined;
     }, 'the delta');
+    // Read by the list of USNs since the cursor (index lookups), not a uSNChanged range,
+    // which Samba answers by scanning the domain: at 11,000 users that kept a change out of
+    // the cloud for over 30 s on a busy DC.
+    const applied = agentA.process.output
+      .filter((line) => line.includes('"msg":"sync: run applied"'))
+      .map((line) => JSON.parse(line) as { mode: string; usnLookup: string | null });
+    assert.ok(
+      applied.some((run) => run.mode === 'delta'),
+      'a delta applied the changes',
+    );
+    assert.deepEqual(
+      [...new Set(applied.filter((run) => run.mode === 'delta').map((run) => run.usnLookup))],
+      ['usn_list'],
+    );
   });
 
   test('a password reset through the cloud works on a user the sync brought in', async () => {
@@ -137,7 +151,14 @@ describe('sync end to end: AD changes reach the cloud directory through the lead
       const now = await cloudUsers();
       return doomed.every((user) => now.has(user.sAMAccountName)) ? true : undefined;
     }, 'the new users');
-    for (const user of doomed) await lab.admin.del(user.dn);
+    // The leader is paused while both go, so one delta reads both deletes: a delta now
+    // follows each commit within a USN probe (250 ms), and would otherwise read one at a time.
+    agentA.process.child.kill('SIGSTOP');
+    try {
+      for (const user of doomed) await lab.admin.del(user.dn);
+    } finally {
+      agentA.process.child.kill('SIGCONT');
+    }
     const held = await eventually(async () => {
       const runs = (await system.api.get('/api/v1/sync/runs')).json.items;
       return runs.find((run: { status: string }) => run.status === 'awaiting_confirmation');

@@ -203,6 +203,52 @@ for (const dialect of dialects)
       );
     });
 
+    if (dialect === 'ad')
+      test('a narrow span is read by the list of its USNs, a wide one by the range: the same changes either way', async () => {
+        // Samba indexes uSNChanged for equality only: a range scans the whole domain (seconds
+        // with 100,000 users, which kept changes from the cloud at scale), the list looks up
+        // each USN. Both must read the same changes, of every kind.
+        const renamed = await userInA();
+        const disabled = await userInA();
+        const joining = await userInA();
+        const deleted = await userInA();
+        const group = `CN=g-usn-${Date.now()},${ous.root}`;
+        await lab.newGroup(group, lab.noRightsAccount.dn);
+        const cursor = (await reader.preview(null)).result.toCursor;
+        await lab.admin.modify(renamed.dn, [replace('displayName', ['Listed By Usn'])]);
+        await lab.admin.modify(disabled.dn, [replace('userAccountControl', ['514'])]);
+        await lab.admin.modify(group, [
+          new Change({
+            operation: 'add',
+            modification: new Attribute({ type: 'member', values: [joining.dn] }),
+          }),
+        ]);
+        await lab.admin.del(deleted.dn);
+
+        const ranged = new SyncReader(lab.connector(lab.adminBind), {
+          includeOus: [ous.root],
+          excludeOus: [ous.out],
+          usnListMax: 1,
+        });
+        const read = async (by: SyncReader) => {
+          const batches: SyncBatch[] = [];
+          const result = await by.delta(cursor, async (batch) => void batches.push(batch));
+          const upserts = upsertsOf(batches);
+          return {
+            lookup: result.usnLookup,
+            renamed: upserts.find((u) => u.sourceAnchor === renamed.anchor)?.displayName,
+            disabled: upserts.find((u) => u.sourceAnchor === disabled.anchor)?.enabled,
+            joined: upserts
+              .find((u) => u.sourceAnchor === joining.anchor)
+              ?.groups.some((g) => g.toLowerCase() === group.toLowerCase()),
+            deleted: deletesOf(batches).includes(deleted.anchor),
+          };
+        };
+        const expected = { renamed: 'Listed By Usn', disabled: false, joined: true, deleted: true };
+        assert.deepEqual(await read(adminReader), { lookup: 'usn_list', ...expected });
+        assert.deepEqual(await read(ranged), { lookup: 'usn_range', ...expected });
+      });
+
     test('nothing changed in scope since the cursor: one empty final batch', async () => {
       const full = await reader.preview(null);
       const cursor = full.result.toCursor;

@@ -25,6 +25,11 @@ export const adSyncSource: SyncSource<DcMark> = {
   },
   full: (context: ReadContext, knownAnchors) => readFull(context, knownAnchors),
   delta: (context, cursor, mark, knownAnchors) =>
-    readDelta(context, BigInt(cursor.usn) + 1n, mark.domainDn, knownAnchors),
+    readDelta(
+      context,
+      { from: BigInt(cursor.usn) + 1n, to: BigInt(mark.cursor.usn) },
+      mark.domainDn,
+      knownAnchors,
+    ),
   probe: (client: Client) => readHighestUsn(client),
 };

@@ -6,6 +6,9 @@ import {
   membersFilter,
   scopedUserFilter,
   tombstoneFilter,
+  usnClause,
+  type UsnLookup,
+  type UsnSpan,
 } from './sync-filters.js';
 import { entryAnchor, toSyncedUser, type LdapEntry } from './synced-user-mapping.js';
 
@@ -30,19 +33,20 @@ function formerDn(entry: LdapEntry): string | undefined {
 }
 
 /**
- * Reads what changed since `fromUsn`: users changed in scope are upserts; users changed out
+ * Reads what changed in `span` (by the list of its USNs when it is narrow, `usnClause`): users changed in scope are upserts; users changed out
  * of scope left it (moved out, into an excluded OU, or no longer matching the filter) and
  * are deletes, as are tombstones whose last parent was in scope. Groups that changed get
  * their current in-scope members upserted, since AD does not touch a member's uSNChanged.
- * Returns whether tombstones could be read at all.
+ * Returns whether tombstones could be read at all, and how the changed objects were named.
  */
 export async function readDelta(
   context: ReadContext,
-  fromUsn: bigint,
+  span: UsnSpan,
   domainDn: string,
   knownAnchors: ReadonlySet<string> | undefined,
-): Promise<{ deletionsVisible: boolean }> {
+): Promise<{ deletionsVisible: boolean; usnLookup: UsnLookup }> {
   const { config, scope, writer } = context;
+  const changed = usnClause(span, config.usnListMax);
   const upserted = new Set<string>();
   const drop = (anchor: string): void => {
     if (!knownAnchors || knownAnchors.has(anchor)) writer.delete(anchor);
@@ -53,7 +57,7 @@ export async function readDelta(
   if (config.filter) {
     matching = new Set();
     for (const base of scope.searchBases) {
-      const filter = scopedUserFilter(config.filter, fromUsn);
+      const filter = scopedUserFilter(config.filter, changed.clause);
       for await (const entries of pages(context, base, filter, ['objectGUID'])) {
         for (const entry of entries) matching.add(entryAnchor(entry));
       }
@@ -62,7 +66,12 @@ export async function readDelta(
 
   const changedGroups: string[] = [];
   const attributes = [...context.attributes, 'objectClass'];
-  for await (const entries of pages(context, domainDn, changedObjectsFilter(fromUsn), attributes)) {
+  for await (const entries of pages(
+    context,
+    domainDn,
+    changedObjectsFilter(changed.clause),
+    attributes,
+  )) {
     const users = [];
     for (const entry of entries) {
       if (isGroup(entry)) {
@@ -84,7 +93,7 @@ export async function readDelta(
   const tombstones = pages(
     context,
     domainDn,
-    tombstoneFilter(fromUsn),
+    tombstoneFilter(changed.clause),
     ['objectGUID', 'objectClass', 'lastKnownParent'],
     [new ShowDeletedControl()],
   );
@@ -114,5 +123,5 @@ export async function readDelta(
     }
   }
   writer.refreshedGroups(changedGroups);
-  return { deletionsVisible };
+  return { deletionsVisible, usnLookup: changed.lookup };
 }

@@ -81,6 +81,12 @@ export const syncConfigSchema = z.object({
   /** OpenLDAP: the accesslog database deltas are read from (olcAccessLogDB). */
   accesslogDn: z.string().min(3).default('cn=accesslog'),
   usnPollMs: z.union([z.literal(0), z.number().int().min(50).max(60_000)]).default(250),
+  /**
+   * A delta spanning this many USNs or fewer names the changed objects by the list of their
+   * USNs (one index lookup each on the DC) instead of a uSNChanged range, which Samba answers
+   * by scanning the whole domain (`usnClause` in sync-filters.ts). 0: always the range.
+   */
+  usnListMax: z.number().int().min(0).max(5_000).default(500),
 });
 
 export type SyncConfigInput = z.input<typeof syncConfigSchema>;

@@ -203,7 +203,12 @@ export class SyncCoordinator {
               this.#finished(result, generation);
               if (result.upserts + result.deletes > 0) {
                 this.#log.info(
-                  { mode: result.mode, upserts: result.upserts, deletes: result.deletes },
+                  {
+                    mode: result.mode,
+                    upserts: result.upserts,
+                    deletes: result.deletes,
+                    usnLookup: result.usnLookup,
+                  },
                   'sync: run applied',
                 );
               }

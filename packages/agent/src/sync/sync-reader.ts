@@ -10,6 +10,7 @@ import { OpenLdapSyncSource } from './openldap/openldap-sync-source.js';
 import type { ReadContext } from './read-context.js';
 import { parseSyncConfig, type SyncConfig, type SyncConfigInput } from './sync-config.js';
 import type { SyncRunOptions, SyncRunReason, SyncRunResult } from './sync-run.js';
+import type { UsnLookup } from './sync-filters.js';
 import { SyncScope } from './sync-scope.js';
 import type { SourceMark, SyncSource } from './sync-source.js';
 import { watchChanges, type WatchOptions } from './watch-changes.js';
@@ -168,13 +169,13 @@ export class SyncReader {
     if (BigInt(cursor.usn) === BigInt(mark.cursor.usn)) {
       return this.#finish(writer, run, 'changes', options, true);
     }
-    const { deletionsVisible } = await this.#source.delta(
+    const { deletionsVisible, usnLookup } = await this.#source.delta(
       this.#context(client, writer),
       cursor,
       mark,
       options.knownAnchors,
     );
-    return this.#finish(writer, run, 'changes', options, deletionsVisible);
+    return this.#finish(writer, run, 'changes', options, deletionsVisible, usnLookup ?? null);
   }
 
   #context(client: Client, writer: BatchWriter): ReadContext {
@@ -193,6 +194,7 @@ export class SyncReader {
     reason: SyncRunReason,
     options: SyncRunOptions,
     deletionsVisible: boolean,
+    usnLookup: UsnLookup | null = null,
   ): Promise<SyncRunResult> {
     if (writer.pendingDeletes > 0) await options.beforeDeletes?.(writer.pendingDeletes);
     const counts = await writer.finish();
@@ -202,6 +204,7 @@ export class SyncReader {
       ...counts,
       deleteThresholdExceeded: counts.deletes > this.config.deleteThreshold,
       deletionsVisible,
+      usnLookup,
     };
   }
 }

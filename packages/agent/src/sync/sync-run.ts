@@ -1,4 +1,5 @@
 import type { SyncBatch, SyncCursor } from '@ferry/protocol';
+import type { UsnLookup } from './sync-filters.js';
 
 /** Why a run read what it read. */
 export type SyncRunReason =
@@ -43,4 +44,10 @@ export interface SyncRunResult {
    * them. Always true for a full run.
    */
   readonly deletionsVisible: boolean;
+  /**
+   * How a delta that searched named what changed: by the list of USNs since the cursor
+   * (index lookups on the DC) or by a uSNChanged range (a scan of the domain on Samba);
+   * null for a full run and for a delta with nothing to read.
+   */
+  readonly usnLookup: UsnLookup | null;
 }
