@@ -67,6 +67,7 @@ export function renderBenchmarks(results: BenchResults): string {
       `- p50 overhead over raw: **${overhead} ms** (target ≤ 10 ms).`,
       `- Throughput at concurrency 8: **${ratio(wb.ferry.c8_ops_per_s, wb.raw.c8_ops_per_s)}** of raw (target ≥ 80 %).`,
       `- Latency at concurrency 8: raw p50 ${wb.raw.c8.p50_ms} ms / p99 ${wb.raw.c8.p99_ms} ms; Ferry p50 ${wb.ferry.c8.p50_ms} ms / p99 ${wb.ferry.c8.p99_ms} ms.`,
+      `- CPU per operation at c=1 (ms, from /proc): raw — DC ${wb.cpu_ms_per_op.raw.dc}; Ferry — cloud ${wb.cpu_ms_per_op.ferry.cloud}, agent ${wb.cpu_ms_per_op.ferry.agent}, DC ${wb.cpu_ms_per_op.ferry.dc}. On a shared machine this is the figure to compare between runs: a process waiting for a core adds latency, not CPU.`,
       '- For scale: Microsoft quotes under 500 ms on average for Entra password writeback.',
     );
   }

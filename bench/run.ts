@@ -131,6 +131,7 @@ function jsonShape(all: BenchResults) {
               c1_ops_per_s: wb.ferry.c1_ops_per_s,
               c8_ops_per_s: wb.ferry.c8_ops_per_s,
             },
+            cpu_ms_per_op: wb.cpu_ms_per_op,
           },
         }
       : {}),

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { bulkAccountName, generateBulkUsers, type LabState } from '@ferry/lab';
+import { bulkAccountName, generateBulkUsers, labPaths, type LabState } from '@ferry/lab';
 import { Attribute, Change, Client } from 'ldapts';
 import { labConnector } from '../../scripts/support/lab-connector.js';
 import { ADMIN_EMAIL, FerrySystem } from '../../test/e2e/support/ferry-system.js';
+import { CpuMeter } from './cpu-meter.js';
 import { KeepAliveClient } from './keep-alive-client.js';
 import { runConcurrent, summarize, type LatencySummary } from '../stats.js';
 
@@ -18,6 +19,18 @@ export interface WritebackFigures {
   readonly operations_per_run: number;
   readonly raw: WritebackSide;
   readonly ferry: WritebackSide;
+  /**
+   * CPU milliseconds per operation at c=1 of the cloud node, the agent and the DC (Samba,
+   * all its processes), over each side's operations: unlike latency, it hardly moves with
+   * what else the machine runs.
+   */
+  readonly cpu_ms_per_op: { readonly raw: CpuPerOp; readonly ferry: CpuPerOp };
+}
+
+export interface CpuPerOp {
+  readonly cloud: number;
+  readonly agent: number;
+  readonly dc: number;
 }
 
 const CONCURRENCY = 8;
@@ -57,7 +70,9 @@ export async function benchWriteback(
   const raw = await rawSide(lab, targets);
   const ferry = await ferrySide(lab, targets);
   try {
-    const measured = await measureAlternating(operations, raw.reset, ferry.reset);
+    const sambaPid = Number(readFileSync(labPaths().pidFile, 'utf8').trim().split(/\s+/)[0]);
+    const meter = new CpuMeter(new Map([...ferry.pids, ['dc', sambaPid]]));
+    const measured = await measureAlternating(operations, raw.reset, ferry.reset, meter);
     return { users, operations_per_run: operations, ...measured };
   } finally {
     await raw.close();
@@ -68,6 +83,11 @@ export async function benchWriteback(
 interface Side {
   readonly reset: Work;
   close(): Promise<void>;
+}
+
+interface FerrySide extends Side {
+  /** The cloud node's and the agent's process ids. */
+  readonly pids: ReadonlyMap<'cloud' | 'agent', number>;
 }
 
 type Work = (index: number, worker: number) => Promise<void>;
@@ -105,15 +125,18 @@ async function rawSide(lab: LabState, targets: ReadonlyArray<{ dn: string }>): P
 async function ferrySide(
   lab: LabState,
   targets: ReadonlyArray<{ dn: string; guid: string; sam: string }>,
-): Promise<Side> {
+): Promise<FerrySide> {
   const system = new FerrySystem({
     lab,
     operationTimeoutSeconds: 30,
     rateLimitPerMinute: 1_000_000,
   });
-  const client = new KeepAliveClient((await system.startNode()).url);
+  const node = await system.startNode();
+  const client = new KeepAliveClient(node.url);
   try {
-    await system.addAgent({ env: { FERRY_AGENT_LDAP_POOL_SIZE: String(CONCURRENCY) } });
+    const agent = await system.addAgent({
+      env: { FERRY_AGENT_LDAP_POOL_SIZE: String(CONCURRENCY) },
+    });
     await client.signIn(ADMIN_EMAIL, system.adminPassword);
     const userIds: string[] = [];
     for (const target of targets) {
@@ -130,6 +153,10 @@ async function ferrySide(
       );
     }
     return {
+      pids: new Map([
+        ['cloud', node.process.child.pid!],
+        ['agent', agent.process.child.pid!],
+      ]),
       reset: async (index) => {
         const answer = await client.post(
           `/api/v1/users/${userIds[index % userIds.length]}/password`,
@@ -156,23 +183,32 @@ async function measureAlternating(
   operations: number,
   raw: Work,
   ferry: Work,
-): Promise<{ raw: WritebackSide; ferry: WritebackSide }> {
+  meter: CpuMeter,
+): Promise<Pick<WritebackFigures, 'raw' | 'ferry' | 'cpu_ms_per_op'>> {
   // Warm-up: TLS sessions, JIT, caches, pooled connections.
   for (const work of [raw, ferry]) await runConcurrent(Math.min(20, operations), 1, work);
 
   const c1 = { raw: [] as number[], ferry: [] as number[] };
   const c1Seconds = { raw: 0, ferry: 0 };
+  const cpu = { raw: new Map<string, number>(), ferry: new Map<string, number>() };
   for (let index = 0; index < operations; index += 1) {
     // Which side goes first alternates too, so neither always follows the other's write.
     const order = index % 2 === 0 ? (['raw', 'ferry'] as const) : (['ferry', 'raw'] as const);
     for (const side of order) {
+      const before = meter.read();
       const begin = performance.now();
       await (side === 'raw' ? raw : ferry)(index, 0);
       const elapsed = performance.now() - begin;
+      for (const [name, ms] of meter.read())
+        cpu[side].set(name, (cpu[side].get(name) ?? 0) + ms - before.get(name)!);
       c1[side].push(elapsed);
       c1Seconds[side] += elapsed / 1000;
     }
   }
+  const perOp = (side: 'raw' | 'ferry'): CpuPerOp => {
+    const of = (name: string) => Math.round(((cpu[side].get(name) ?? 0) / operations) * 10) / 10;
+    return { cloud: of('cloud'), agent: of('agent'), dc: of('dc') };
+  };
 
   const c8 = { raw: [] as number[], ferry: [] as number[] };
   const c8Seconds = { raw: 0, ferry: 0 };
@@ -193,7 +229,11 @@ async function measureAlternating(
     c8: summarize(c8[side]),
     c8_ops_per_s: perSecond(perBlock * C8_BLOCKS, c8Seconds[side]),
   });
-  return { raw: sideOf('raw'), ferry: sideOf('ferry') };
+  return {
+    raw: sideOf('raw'),
+    ferry: sideOf('ferry'),
+    cpu_ms_per_op: { raw: perOp('raw'), ferry: perOp('ferry') },
+  };
 }
 
 const perSecond = (count: number, seconds: number): number =>
