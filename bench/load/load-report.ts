@@ -26,7 +26,7 @@ export function renderLoad(load: LoadFigures, measuredAt: string): string[] {
     '## Load: two cloud nodes, two agents',
     '',
     `Measured ${measuredAt}, on a machine shared with other helpers' test suites (2 cores, load`,
-    `average ${load.load_average.start} when the load part began and ${load.load_average.end} when it ended): the absolute`,
+    `average ${load.load_average.start} when the load part began and ${load.load_average.end} when it ended, its own processes included): the absolute`,
     'figures are upper bounds, the ratios are what to read. Three kinds of password operation,',
     `each at ${load.connections} concurrent callers, ${load.blocks} blocks of ${load.seconds_per_block} s per side after a 2 s warm-up of each,`,
     'raw and Ferry alternating block by block (which goes first alternating too) against the',
