@@ -21,6 +21,8 @@ export class OidcUserAgent {
   readonly #cookies = new Map<string, StoredCookie>();
   /** Headers sent with every request (e.g. a forwarded address). */
   readonly extraHeaders: Record<string, string> = {};
+  /** Every Set-Cookie line received, in order (to check cookie attributes). */
+  readonly setCookieLines: string[] = [];
 
   cookieValues(): string[] {
     return [...this.#cookies.values()].map((cookie) => cookie.value);
@@ -61,7 +63,10 @@ export class OidcUserAgent {
       redirect: 'manual',
       ...(body === undefined ? {} : { body }),
     });
-    for (const line of response.headers.getSetCookie()) this.#store(line, target.pathname);
+    for (const line of response.headers.getSetCookie()) {
+      this.setCookieLines.push(line);
+      this.#store(line, target.pathname);
+    }
     const text = await response.text();
     let json: unknown;
     try {

@@ -7,6 +7,7 @@ import { loadDataKey } from './crypto/data-key.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { ensureDefaultTenant } from './directory/tenants.js';
 import { VerificationMethods } from './directory/verification-methods.js';
+import { cookiesHardened } from './http/cookies.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
 import { reloadTls } from './http/tls.js';
@@ -146,6 +147,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       clock,
       tenantId: defaultTenantId,
       cookieKeys: [deriveKey(key, 'oidc-cookies').toString('base64url')],
+      cookiesHardened: cookiesHardened(config),
       lifetimes: {
         accessTokenMinutes: config.oidcAccessTokenMinutes,
         refreshTokenDays: config.oidcRefreshTokenDays,

@@ -34,6 +34,11 @@ export interface ProviderDeps {
   readonly issuer: string;
   /** Keys that sign the provider's cookies, the same on every node (derived from the data key). */
   readonly cookieKeys: readonly string[];
+  /**
+   * Cookies hardened as Ferry's own (`http/cookies.ts`, issue 13 item 12): `__Host-` names,
+   * Secure, path `/`, whenever the listener is not loopback, has TLS or the public URL is https.
+   */
+  readonly cookiesHardened: boolean;
   readonly lifetimes: ProviderLifetimes;
   readonly trustProxy: TrustProxy;
   /** Where the browser goes for a sign-in step (Ferry's sign-in pages). */
@@ -41,11 +46,65 @@ export interface ProviderDeps {
 }
 
 export const OIDC_MOUNT = '/oidc';
-export const COOKIE_NAMES = {
+const COOKIE_NAMES = {
   session: 'ferry_oidc_session',
   interaction: 'ferry_oidc_interaction',
   resume: 'ferry_oidc_resume',
 } as const;
+
+/**
+ * The provider's cookie names and options. Hardened, the session and interaction cookies are
+ * `__Host-` prefixed and Secure with path `/` (the prefix forbids another path and any Domain,
+ * so a sibling host or a plain-http page cannot plant or shadow one); the provider scopes the
+ * interaction cookie to its own path otherwise, so at `/` a browser holds one pending sign-in at
+ * a time (a second one started in another tab makes the first answer `sign_in_expired`). The
+ * provider pins the resume cookie's path to `/oidc/auth/<uid>`, which `__Host-` forbids: it is
+ * `__Secure-` (Secure, set only over https) and, like the others, signed with the cookie keys,
+ * so a cookie planted by another host fails its signature.
+ */
+export function providerCookies(
+  hardened: boolean,
+  keys: readonly string[],
+): NonNullable<Configuration['cookies']> {
+  const names = hardened
+    ? {
+        session: `__Host-${COOKIE_NAMES.session}`,
+        interaction: `__Host-${COOKIE_NAMES.interaction}`,
+        resume: `__Secure-${COOKIE_NAMES.resume}`,
+      }
+    : COOKIE_NAMES;
+  const common = hardened
+    ? ({ httpOnly: true, sameSite: 'lax', signed: true, secure: true, path: '/' } as const)
+    : ({ httpOnly: true, sameSite: 'lax', signed: true } as const);
+  return { names, keys: [...keys], long: { ...common }, short: { ...common } };
+}
+
+/**
+ * Koa lets a Secure cookie out only on a connection it sees as encrypted. Hardened, the
+ * browser reached the cloud over https (TLS here, or a proxy in front whose hop may not be
+ * trusted), so every cookie jar of the provider is told the connection is secure.
+ */
+function markConnectionsSecure(provider: Provider): void {
+  let proto: object | null = provider.app.context;
+  let descriptor: PropertyDescriptor | undefined;
+  while (proto && !descriptor) {
+    descriptor = Object.getOwnPropertyDescriptor(proto, 'cookies');
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  const { get, set } = descriptor ?? {};
+  if (!get || !set) throw new Error('koa context without a cookies accessor');
+  Object.defineProperty(provider.app.context, 'cookies', {
+    configurable: true,
+    get(this: unknown) {
+      const jar = get.call(this) as { secure?: boolean };
+      jar.secure = true;
+      return jar;
+    },
+    set(this: unknown, value: unknown) {
+      set.call(this, value);
+    },
+  });
+}
 
 /**
  * The provider's configuration: what Ferry turns on (code flow with PKCE, refresh tokens
@@ -65,12 +124,7 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
     jwks: {
       keys: keys.keys.map((key) => ({ ...key })) as NonNullable<Configuration['jwks']>['keys'],
     },
-    cookies: {
-      names: COOKIE_NAMES,
-      keys: [...deps.cookieKeys],
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
-      short: { httpOnly: true, sameSite: 'lax', signed: true },
-    },
+    cookies: providerCookies(deps.cookiesHardened, deps.cookieKeys),
     scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'],
     claims: {
       // amr under openid: applications see how the user proved who they are (pwd, otp, mfa).
@@ -158,6 +212,7 @@ export function createProvider(deps: ProviderDeps, keys: SigningKeySet): Provide
     },
   };
   const provider = new Provider(deps.issuer, configuration);
+  if (deps.cookiesHardened) markConnectionsSecure(provider);
   // Koa (under the provider) cannot check the proxy's own address; it takes X-Forwarded-* only
   // when some proxy is trusted, and then only the nearest hops' entries of X-Forwarded-For.
   provider.proxy = deps.trustProxy !== false;

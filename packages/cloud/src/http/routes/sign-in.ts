@@ -19,7 +19,7 @@ import { signInStepRoutes } from './sign-in-steps.js';
 
 /**
  * The sign-in pages' API: the provider sends the browser to `/api/v1/sign-in/<uid>` (its
- * interaction cookie is scoped to that path), which forwards to the page `/signin/<uid>`; the
+ * interaction cookie is scoped to that path, or to `/` when cookies are hardened), which forwards to the page `/signin/<uid>`; the
  * page walks the steps through these calls. Every call finds the interaction through that
  * cookie, so a sign-in started in one browser cannot be finished in another; every step also
  * carries the page's CSRF token.
