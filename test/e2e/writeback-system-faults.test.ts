@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FaultCluster } from './faults/fault-cluster.js';
 import { faultRound, pastEveryExpiry, type RoundPlan } from './faults/fault-rounds.js';
-import { OperationLedger } from './faults/operation-ledger.js';
+import { OperationLedger, type LedgerEntry } from './faults/operation-ledger.js';
 import { restartPostgres } from './faults/postgres-restart.js';
 import { intFromEnv, seededRandom } from './faults/seeded-random.js';
 import { writeSystemFaultsSection, type ScenarioFigures } from './faults/system-faults-doc.js';
@@ -15,8 +15,17 @@ const DC_KILLS = intFromEnv('FERRY_FAULT_DC_KILLS', 1);
 /** FERRY_FAULT_RECORD=1 writes this run's figures to docs/reliability.md. */
 const RECORD = process.env['FERRY_FAULT_RECORD'] === '1';
 const OPERATIONS = 4;
-/** Fault instants are drawn in [0, this) ms after the round's resets are sent. */
-const WINDOW_MS = 400;
+/**
+ * Users the rounds take in turn: one whose last operation may still be in flight (its node
+ * was killed, say) rests until that operation's expiry, while the next rounds use others.
+ */
+const USERS = 16;
+/**
+ * Fault instants are drawn in [0, window) ms after the round's resets are sent; the window is
+ * 1.5 times an unfaulted round measured at the start (so instants fall before the claims,
+ * during the LDAP writes, between a write and its result, and after), or FERRY_FAULT_WINDOW_MS.
+ */
+const WINDOW_OVERRIDE_MS = intFromEnv('FERRY_FAULT_WINDOW_MS', 0);
 const TIMEOUT_SECONDS = 8;
 
 /**
@@ -34,20 +43,49 @@ describe('fault suite: whole processes killed during writeback (two nodes, two a
   const random = seededRandom(SEED);
   const figures: ScenarioFigures[] = [];
   let nextUser = 0;
+  let windowMs = WINDOW_OVERRIDE_MS;
+  let calibratedMs = 0;
   /** Entries whose caller's node was killed under it: a lost connection is their answer. */
   const lostConnection = new Set<object>();
 
   before(async () => {
-    cluster = await FaultCluster.start({ users: 4, operationTimeoutSeconds: TIMEOUT_SECONDS });
-    ledger = new OperationLedger(cluster);
+    cluster = await FaultCluster.start({ users: USERS, operationTimeoutSeconds: TIMEOUT_SECONDS });
+    ledger = new OperationLedger(cluster, TIMEOUT_SECONDS * 1000);
+    // An unfaulted round (the second: the first warms every path up) measures the writeback.
+    for (let round = 0; round < 2; round += 1) {
+      const started = performance.now();
+      const entries = await Promise.all(
+        nextUsers().map((user, index) =>
+          ledger.reset('calibration', cluster.nodes[index % 2]!, index % 2, user),
+        ),
+      );
+      calibratedMs = performance.now() - started;
+      assert.deepEqual(
+        entries.map((entry) => entry.answer),
+        entries.map(() => 'applied'),
+      );
+    }
+    if (!WINDOW_OVERRIDE_MS) windowMs = Math.round(calibratedMs * 1.5);
   });
+
+  /** The next round's users, in turn through the pool. */
+  function nextUsers() {
+    const users = Array.from(
+      { length: OPERATIONS },
+      (_, index) => cluster.users[(nextUser + index) % cluster.users.length]!,
+    );
+    nextUser += OPERATIONS;
+    return users;
+  }
   after(async () => {
     // A long run (the knobs raised) records its figures; CI's short runs leave the page alone.
     if (RECORD && figures.length > 0) {
       await writeSystemFaultsSection(figures, {
         seed: SEED,
         operations: OPERATIONS,
-        windowMs: WINDOW_MS,
+        users: USERS,
+        windowMs,
+        calibratedMs: Math.round(calibratedMs),
         timeoutSeconds: TIMEOUT_SECONDS,
         runtime: typeof cluster.system.runtime === 'string' ? cluster.system.runtime : 'installed',
       });
@@ -63,6 +101,8 @@ describe('fault suite: whole processes killed during writeback (two nodes, two a
     killedNode: (round: number) => number | undefined = () => undefined,
   ): Promise<void> {
     let midWriteback = 0;
+    let claimedAtFault = 0;
+    const phases = { beforeClaim: 0, claimed: 0, ended: 0 };
     for (let round = 0; round < rounds; round += 1) {
       const result = await faultRound(
         cluster,
@@ -70,24 +110,32 @@ describe('fault suite: whole processes killed during writeback (two nodes, two a
         {
           scenario: name,
           operations: OPERATIONS,
-          faultAfterMs: random() * WINDOW_MS,
+          faultAfterMs: random() * windowMs,
           ...plan(round),
         },
-        nextUser,
+        nextUsers(),
       );
-      nextUser += OPERATIONS;
       if (result.midWriteback) midWriteback += 1;
+      if (result.phases.claimed > 0) claimedAtFault += 1;
+      phases.beforeClaim += result.phases.beforeClaim;
+      phases.claimed += result.phases.claimed;
+      phases.ended += result.phases.ended;
       const dead = killedNode(round);
       for (const entry of result.entries) if (entry.node === dead) lostConnection.add(entry);
-      // An operation whose caller lost its node may still be in flight: its user is used again
-      // only once it has expired.
-      if (result.entries.some((entry) => entry.answer !== 'applied'))
-        await pastEveryExpiry(cluster);
     }
     await pastEveryExpiry(cluster);
     await ledger.settle();
-    const violations = ledger.violations((entry) => lostConnection.has(entry));
-    figures.push({ name, rounds, midWriteback, ledger, violations: violations.length });
+    const mayLoseConnection = (entry: LedgerEntry) => lostConnection.has(entry);
+    const violations = ledger.violations(mayLoseConnection);
+    figures.push({
+      name,
+      rounds,
+      midWriteback,
+      claimedAtFault,
+      phases,
+      ledger,
+      tally: ledger.tally(name, mayLoseConnection),
+    });
     assert.deepEqual(violations, []);
     // The system serves again by itself: one more reset through each node is applied.
     for (const [index, node] of cluster.nodes.entries()) {
@@ -154,16 +202,13 @@ describe('fault suite: whole processes killed during writeback (two nodes, two a
     },
   );
 
-  test(
-    'PostgreSQL restarted (pg_ctl restart -m immediate) under writeback',
-    {
-      todo: 'open bug (issue 12): seen failing with the SIGSTOP scenario before it on 2026-12-03, not yet diagnosed',
-    },
-    async () => {
-      await scenario('PostgreSQL restarted', 1, () => ({
-        fault: () => restartPostgres(),
-        recover: () => cluster.settled(),
-      }));
-    },
-  );
+  // Both nodes once died here: the end of a hold, written in the background, failed while
+  // PostgreSQL restarted and its rejection went unhandled (fixed: store steps are repeated
+  // while it is away, see store-unreachable.ts).
+  test('PostgreSQL restarted (pg_ctl restart -m immediate) under writeback', async () => {
+    await scenario('PostgreSQL restarted', 1, () => ({
+      fault: () => restartPostgres(),
+      recover: () => cluster.settled(),
+    }));
+  });
 });

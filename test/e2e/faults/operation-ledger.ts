@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudNode } from '../support/ferry-system.js';
 import type { SyncedLabUser } from '../support/synced-lab-user.js';
 import type { FaultCluster } from './fault-cluster.js';
@@ -36,8 +37,24 @@ export interface LedgerEntry {
  */
 export class OperationLedger {
   readonly entries: LedgerEntry[] = [];
+  /** When each user's last operation can no longer be written (ms since the epoch). */
+  readonly #freeAt = new Map<SyncedLabUser, number>();
 
-  constructor(private readonly cluster: FaultCluster) {}
+  constructor(
+    private readonly cluster: FaultCluster,
+    /** The operations' expiry (FERRY_OPERATION_TIMEOUT_SECONDS), in ms. */
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * Waits until no earlier operation on these users can still be written: an `applied` is
+   * over; any other answer (or a lost connection) may leave the operation in flight until
+   * its expiry, which is at most one timeout after the answer (the row was inserted before).
+   */
+  async untilFree(users: readonly SyncedLabUser[]): Promise<void> {
+    const last = Math.max(0, ...users.map((user) => this.#freeAt.get(user) ?? 0));
+    if (last > Date.now()) await sleep(last - Date.now());
+  }
 
   /** Sends an admin reset for `user` through node `node`; resolves when its caller has an answer. */
   async reset(
@@ -70,6 +87,7 @@ export class OperationLedger {
     } catch {
       entry.answer = 'connection_error';
     }
+    if (entry.answer !== 'applied') this.#freeAt.set(user, Date.now() + this.timeoutMs + 500);
     return entry;
   }
 
@@ -105,9 +123,12 @@ export class OperationLedger {
   }
 
   /** Every broken promise of issue 12 among the entries, as readable lines (empty when none). */
-  violations(mayLoseConnection: (entry: LedgerEntry) => boolean): string[] {
+  violations(
+    mayLoseConnection: (entry: LedgerEntry) => boolean,
+    entries: readonly LedgerEntry[] = this.entries,
+  ): string[] {
     const found: string[] = [];
-    for (const entry of this.entries) {
+    for (const entry of entries) {
       const what = `${entry.scenario} ${entry.user.account.sAMAccountName} via node ${entry.node}: answer ${entry.answer}, writes ${entry.writes}`;
       const connectionLost = entry.answer === 'connection_error' && mayLoseConnection(entry);
       if (!DEFINITE.has(entry.answer) && !connectionLost) found.push(`no definite answer: ${what}`);
@@ -125,6 +146,23 @@ export class OperationLedger {
         found.push(`written after expiry (${entry.pwdLastSet} > ${entry.expiresAt}): ${what}`);
     }
     return found;
+  }
+
+  /** A scenario's broken promises by kind, for the figures. */
+  tally(scenario: string, mayLoseConnection: (entry: LedgerEntry) => boolean) {
+    const lines = this.violations(
+      mayLoseConnection,
+      this.entries.filter((entry) => entry.scenario === scenario),
+    );
+    const counted = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).length;
+    return {
+      twice: counted('written twice'),
+      // The caller was left without an answer, or told `applied` for nothing written.
+      lost: counted('no definite answer') + counted('applied unwritten'),
+      // Written after an answer that said nothing was, or after the operation's expiry.
+      late: counted('written after'),
+      total: lines.length,
+    };
   }
 
   count(scenario: string, predicate: (entry: LedgerEntry) => boolean = () => true): number {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
+import { STORE_RESTART_WAIT_MS, retryWhileUnreachable } from '../store/store-unreachable.js';
 
 /**
  * Records one audit row for every authenticated call of a route that names an `audit`
@@ -11,16 +12,20 @@ export function installAuditHook(app: FastifyInstance, audit: AuditLog): void {
     const action = request.routeOptions.config.audit;
     const admin = request.admin;
     if (!action || !admin) return payload;
-    await audit.record({
-      tenantId: admin.tenantId,
-      actor: { type: 'admin', id: admin.userId, name: admin.upn },
-      action,
-      target: request.auditTarget ?? undefined,
-      result: reply.statusCode < 400 ? 'success' : (request.errorCode ?? 'internal_error'),
-      sourceIp: request.ip,
-      requestId: request.id,
-      detail: request.auditDetail ?? undefined,
-    });
+    const record = () =>
+      audit.record({
+        tenantId: admin.tenantId,
+        actor: { type: 'admin', id: admin.userId, name: admin.upn },
+        action,
+        target: request.auditTarget ?? undefined,
+        result: reply.statusCode < 400 ? 'success' : (request.errorCode ?? 'internal_error'),
+        sourceIp: request.ip,
+        requestId: request.id,
+        detail: request.auditDetail ?? undefined,
+      });
+    // A restarting PostgreSQL is waited for: the row is written, and the caller's answer (an
+    // operation AD may have applied) is not turned into a failure.
+    await retryWhileUnreachable(record, Date.now() + STORE_RESTART_WAIT_MS);
     return payload;
   });
 }

@@ -31,6 +31,10 @@ import type { CloudKeyRing } from './cloud-key-ring.js';
 import type { OperationRelay } from './operation-relay.js';
 import type { RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
+import { isStoreUnreachable, retryWhileUnreachable } from '../store/store-unreachable.js';
+
+/** How long an agent's status report waits for a restarting PostgreSQL. */
+const STATUS_RETRY_MS = 15_000;
 
 export const GATEWAY_PATH = '/agent/v1/connect';
 
@@ -237,10 +241,24 @@ export class AgentGateway {
     const { db, clock } = this.#options;
     switch (message.type) {
       case 'status':
-        await recordAgentStatus(db, session.agentId, message.status, clock.now());
+        // Not a reason to drop the agent (its operations in flight would be lost with it):
+        // a restarting PostgreSQL is waited for.
+        await retryWhileUnreachable(
+          () => recordAgentStatus(db, session.agentId, message.status, clock.now()),
+          Date.now() + STATUS_RETRY_MS,
+        );
         return;
       case 'heartbeat':
-        await recordHeartbeat(db, session.agentId, clock.now());
+        try {
+          await recordHeartbeat(db, session.agentId, clock.now());
+        } catch (error) {
+          // PostgreSQL restarting: the next heartbeat records it; the socket stays up.
+          if (!isStoreUnreachable(error)) throw error;
+          this.#options.log.warn(
+            { agentId: session.agentId, reason: (error as Error).message },
+            'agent gateway: heartbeat not recorded (store unreachable)',
+          );
+        }
         return;
       case 'claim':
         // Not awaited: a claim on a held operation waits for the cloud's own check, and the

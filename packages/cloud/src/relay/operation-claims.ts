@@ -1,6 +1,11 @@
 import type { AgentMessage, CloudMessage } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import {
+  STORE_RESTART_WAIT_MS,
+  isStoreUnreachable,
+  retryWhileUnreachable,
+} from '../store/store-unreachable.js';
 import type { Database } from '../store/tables.js';
 import type { Clock } from '../util/clock.js';
 import { countServedOperation } from './agent-store.js';
@@ -37,7 +42,13 @@ export class OperationClaims {
     send: Send,
   ): void {
     const answering = this.#answerClaim(session, message, send).catch((error: unknown) => {
-      this.#options.log.error({ err: error }, 'agent gateway: claim failed');
+      // Refused: the agent writes nothing. PostgreSQL away past the wait is no bug of ours.
+      if (isStoreUnreachable(error))
+        this.#options.log.warn(
+          { operationId: message.operationId, reason: (error as Error).message },
+          'agent gateway: claim refused, store unreachable',
+        );
+      else this.#options.log.error({ err: error }, 'agent gateway: claim failed');
       send({ type: 'claim_answer', operationId: message.operationId, granted: false });
     });
     session.claims.add(answering);
@@ -48,13 +59,19 @@ export class OperationClaims {
     session: AgentSession,
     message: Extract<AgentMessage, { type: 'writing' }>,
   ): Promise<void> {
-    if (message.passwordLastSet)
-      await recordPriorStamp(this.#options.db, {
-        tenantId: session.tenantId,
-        agentId: session.agentId,
-        operationId: message.operationId,
-        passwordLastSet: message.passwordLastSet,
-      });
+    const { passwordLastSet } = message;
+    // Repeatable (the first report wins): a restarting PostgreSQL is waited for.
+    if (passwordLastSet)
+      await retryWhileUnreachable(
+        () =>
+          recordPriorStamp(this.#options.db, {
+            tenantId: session.tenantId,
+            agentId: session.agentId,
+            operationId: message.operationId,
+            passwordLastSet,
+          }),
+        Date.now() + STORE_RESTART_WAIT_MS,
+      );
   }
 
   async result(
@@ -63,13 +80,19 @@ export class OperationClaims {
   ): Promise<void> {
     const { db, clock, bus } = this.#options;
     session.inFlight.delete(message.operationId);
-    const recorded = await completeOperation(db, {
-      tenantId: session.tenantId,
-      agentId: session.agentId,
-      operationId: message.operationId,
-      outcome: message.outcome,
-      now: clock.now(),
-    });
+    // Conditional, so repeatable: a result that lands while PostgreSQL restarts is recorded
+    // once it is back, and its caller hears it rather than `outcome_unknown`.
+    const recorded = await retryWhileUnreachable(
+      () =>
+        completeOperation(db, {
+          tenantId: session.tenantId,
+          agentId: session.agentId,
+          operationId: message.operationId,
+          outcome: message.outcome,
+          now: clock.now(),
+        }),
+      Date.now() + STORE_RESTART_WAIT_MS,
+    );
     if (!recorded) return;
     // The waiting caller first; the agent's counter after.
     await bus.publish({
@@ -90,15 +113,22 @@ export class OperationClaims {
     send: Send,
   ): Promise<void> {
     const { db, clock, holds } = this.#options;
+    // Conditional (pending or held, unexpired), so repeatable while PostgreSQL restarts: a
+    // claim that did land before its connection dropped makes the retry fail, and then no
+    // agent writes and the caller hears `outcome_unknown` at expiry, never a second write.
     const claim = (checkPassed: boolean) =>
-      claimOperation(db, {
-        tenantId: session.tenantId,
-        agentId: session.agentId,
-        operationId: message.operationId,
-        passwordLastSet: message.passwordLastSet,
-        now: clock.now(),
-        checkPassed,
-      });
+      retryWhileUnreachable(
+        () =>
+          claimOperation(db, {
+            tenantId: session.tenantId,
+            agentId: session.agentId,
+            operationId: message.operationId,
+            passwordLastSet: message.passwordLastSet,
+            now: clock.now(),
+            checkPassed,
+          }),
+        Date.now() + STORE_RESTART_WAIT_MS,
+      );
     let granted = !session.closed && (await claim(false));
     if (!granted && !session.closed) {
       // Held for the cloud's check: ask again once it ends (the claim stays conditional, so a

@@ -2,6 +2,7 @@ import type { Outcome } from '@ferry/protocol';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../util/clock.js';
 import type { Database } from '../store/tables.js';
+import { retryWhileUnreachable } from '../store/store-unreachable.js';
 import { endHold, isHeld } from './operation-store.js';
 import type { RelayBus } from './relay-bus.js';
 
@@ -53,15 +54,23 @@ export class OperationHolds {
    * Ends the hold: `pending` when the check passed, else `cancelled` with its refusal. A
    * claim waiting on a passed check hears it at once and may take the row while still `held`
    * (one UPDATE on the user's wait instead of two); a refusal is written before anyone hears.
-   * Other nodes hear it on the bus once the row says how it ended.
+   * Other nodes hear it on the bus once the row says how it ended. While PostgreSQL is away
+   * (restarting) the row is written again until `deadline` (wall ms), then the failure thrown.
    */
-  async release(operationId: string, refusal: Outcome | undefined): Promise<void> {
+  async release(
+    operationId: string,
+    refusal: Outcome | undefined,
+    deadline = Date.now(),
+  ): Promise<void> {
     if (!refusal) {
       this.#passing.add(operationId);
       this.#notify(operationId, true);
     }
     try {
-      await endHold(this.db, operationId, refusal, this.clock.now());
+      await retryWhileUnreachable(
+        () => endHold(this.db, operationId, refusal, this.clock.now()),
+        deadline,
+      );
     } finally {
       this.#passing.delete(operationId);
       this.#notify(operationId, false);

@@ -17,6 +17,7 @@ import type { AgentSessions } from './agent-sessions.js';
 import type { RelayRequest, RelayResult } from './relay-request.js';
 import type { BusMessage, RelayBus } from './relay-bus.js';
 import type { Database } from '../store/tables.js';
+import { isStoreUnreachable, retryWhileUnreachable } from '../store/store-unreachable.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
 export interface RelayOptions {
@@ -37,6 +38,16 @@ export interface RelayOptions {
 }
 
 const RECONNECT_POLL_MS = 250;
+/**
+ * How long past its expiry a caller waits at most for the store to answer how its operation
+ * ended (PostgreSQL restarting); then it hears `outcome_unknown`, the one answer that cannot
+ * be false (no claim is granted after expiry, so nothing can land later).
+ */
+const EXPIRY_GRACE_MS = 10_000;
+const UNKNOWN_WHILE_STORE_AWAY: Outcome = {
+  code: 'outcome_unknown',
+  detail: 'the cloud could not read how the operation ended; it may have been applied',
+};
 
 const WRITES: ReadonlySet<OperationKind> = new Set([
   'sspr_reset',
@@ -170,7 +181,7 @@ export class OperationRelay {
         // Started once the operation is on its way: waking the check's thread would otherwise
         // hold up the dispatch (about 1 ms here), and the agent verifies, decrypts and looks
         // the user up meanwhile.
-        check && (() => void this.#settlePrecheck(operationId, check(online))),
+        check && (() => void this.#settlePrecheck(operationId, expiresAt, check(online))),
       );
       if (event.kind === 'result') {
         return { operationId, agentId: agent.id, outcome: event.outcome };
@@ -183,16 +194,54 @@ export class OperationRelay {
       // The agent went away: put the operation back for another agent, keeping what the
       // first one saw of the user so the next can tell whether its write landed.
       lost = agent.id;
-      await requeueOperation(db, operationId, agent.id);
+      try {
+        await retryWhileUnreachable(
+          () => requeueOperation(db, operationId, agent.id),
+          this.#wallDeadline(expiresAt),
+        );
+      } catch (error) {
+        // Still `claimed` by the lost agent: no other agent can take it; it ends at expiry.
+        if (!isStoreUnreachable(error)) throw error;
+        break;
+      }
       candidates = await this.#candidates(request.tenantId, isWrite);
     }
-    const outcome = await expireOperation(db, operationId, clock.now());
-    return { operationId, agentId: undefined, outcome };
+    return { operationId, agentId: undefined, outcome: await this.#expire(operationId, expiresAt) };
+  }
+
+  /**
+   * Ends the operation at its expiry. While PostgreSQL is away (restarting) the caller waits
+   * for it a little past the expiry; if it is still away, the answer is `outcome_unknown`.
+   */
+  async #expire(operationId: string, expiresAt: Date): Promise<Outcome> {
+    const { db, clock, log } = this.#options;
+    try {
+      return await retryWhileUnreachable(
+        () => expireOperation(db, operationId, clock.now()),
+        this.#wallDeadline(expiresAt) + EXPIRY_GRACE_MS,
+      );
+    } catch (error) {
+      if (!isStoreUnreachable(error)) throw error;
+      log.warn({ operationId, reason: (error as Error).message }, 'relay: store away at expiry');
+      return UNKNOWN_WHILE_STORE_AWAY;
+    }
+  }
+
+  /** The wall-clock instant (ms) of an expiry read on the injected clock. */
+  #wallDeadline(expiresAt: Date): number {
+    return Date.now() + (expiresAt.getTime() - this.#options.clock.now().getTime());
   }
 
   async #candidates(tenantId: string, isWrite: boolean): Promise<OnlineAgent[]> {
     const { db, clock, random, agentStaleMs } = this.#options;
-    const online = await onlineAgents(db, tenantId, new Date(clock.now().getTime() - agentStaleMs));
+    let online: OnlineAgent[];
+    try {
+      online = await onlineAgents(db, tenantId, new Date(clock.now().getTime() - agentStaleMs));
+    } catch (error) {
+      // PostgreSQL away: no agent for now; the relay asks again after its poll interval.
+      if (!isStoreUnreachable(error)) throw error;
+      return [];
+    }
     const pick = chooseCandidates(online, isWrite, random);
     return 'agents' in pick ? pick.agents : [];
   }
@@ -208,8 +257,16 @@ export class OperationRelay {
     const { db, clock } = this.#options;
     // A retry first looks at what the lost attempt left: a result, or the user's pwdLastSet.
     const row = retry
-      ? await attemptTrace(db, operationId)
+      ? await retryWhileUnreachable(
+          () => attemptTrace(db, operationId),
+          this.#wallDeadline(expiresAt),
+        ).catch((error: unknown) => {
+          if (isStoreUnreachable(error)) return undefined;
+          throw error;
+        })
       : { prior_pwd_last_set: null, state: 'pending', outcome_json: null };
+    // The store stayed away until expiry: the operation ends as expired operations do.
+    if (!row) return { kind: 'timeout' };
     if (row.state === 'done' && row.outcome_json) {
       return { kind: 'result', outcome: JSON.parse(row.outcome_json) as Outcome };
     }
@@ -254,7 +311,11 @@ export class OperationRelay {
   }
 
   /** Once the cloud's own check of a held operation ends, releases or cancels it. */
-  async #settlePrecheck(operationId: string, check: Promise<Outcome | undefined>): Promise<void> {
+  async #settlePrecheck(
+    operationId: string,
+    expiresAt: Date,
+    check: Promise<Outcome | undefined>,
+  ): Promise<void> {
     let refusal: Outcome | undefined;
     let error: unknown;
     try {
@@ -263,7 +324,17 @@ export class OperationRelay {
       error = failure;
       refusal = { code: 'operation_rejected', detail: 'the cloud could not check the password' };
     }
-    await this.holds.release(operationId, refusal);
+    try {
+      await this.holds.release(operationId, refusal, this.#wallDeadline(expiresAt));
+    } catch (failure) {
+      // Not awaited by anyone: a failure here must not end the process. The row still reads
+      // `held`, which no claim takes (but one this node already told that the check passed):
+      // a refusal is still the caller's answer; a pass ends at expiry unless claimed.
+      this.#options.log.warn(
+        { operationId, reason: (failure as Error).message },
+        'relay: the end of a hold could not be recorded',
+      );
+    }
     if (!refusal) return;
     const cancelled = { kind: 'cancelled', outcome: refusal, error } as const;
     this.#refused.set(operationId, cancelled);

@@ -3,6 +3,7 @@ import { clearGuessCounters } from '../auth/guess-guard.js';
 import { getPasswordResetSettings } from '../directory/password-reset-settings.js';
 import type { Kysely } from 'kysely';
 import type { PasswordChecks } from '../password-checks/password-checks.js';
+import { STORE_RESTART_WAIT_MS, retryWhileUnreachable } from '../store/store-unreachable.js';
 import type { Database, UserRow } from '../store/tables.js';
 import type { Clock } from '../util/clock.js';
 import type { OperationRelay } from './operation-relay.js';
@@ -83,21 +84,31 @@ export async function writeback(
     const now = services.clock.now().toISOString();
     const passwordWritten = request.kind !== 'unlock';
     const unlocked = request.kind === 'unlock' || request.options?.unlock !== false;
-    const updated = await services.db
-      .updateTable('users')
-      .set({
-        ...(passwordWritten
-          ? { password_last_set_at: request.options?.mustChangeAtNextLogon ? null : now }
-          : {}),
-        ...(unlocked ? { locked_out: 0 } : {}),
-        updated_at: now,
-      })
-      .where('id', '=', user.id)
-      .where('tenant_id', '=', user.tenant_id)
-      .returningAll()
-      .executeTakeFirst();
+    // AD applied it: a restarting PostgreSQL is waited for, so the caller hears `applied`.
+    const deadline = Date.now() + STORE_RESTART_WAIT_MS;
+    const updated = await retryWhileUnreachable(
+      () =>
+        services.db
+          .updateTable('users')
+          .set({
+            ...(passwordWritten
+              ? { password_last_set_at: request.options?.mustChangeAtNextLogon ? null : now }
+              : {}),
+            ...(unlocked ? { locked_out: 0 } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', user.id)
+          .where('tenant_id', '=', user.tenant_id)
+          .returningAll()
+          .executeTakeFirst(),
+      deadline,
+    );
     // An unlock or a password set unlocked clears every guess counter of the user (ADR 0014).
-    if (unlocked) await clearGuessCounters(services.db, user.tenant_id, user.id);
+    if (unlocked)
+      await retryWhileUnreachable(
+        () => clearGuessCounters(services.db, user.tenant_id, user.id),
+        deadline,
+      );
     return { ...result, user: updated };
   }
   return result;

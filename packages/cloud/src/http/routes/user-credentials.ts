@@ -9,6 +9,7 @@ import { getUser, setCloudPassword, unlockCloudUser } from '../../directory/user
 import { outcomeError } from '../../relay/outcome-error.js';
 import { writeback } from '../../relay/password-writeback.js';
 import { notifyAdminsOfAdminReset, notifyInBackground } from '../../notify/notifications.js';
+import { STORE_RESTART_WAIT_MS, retryWhileUnreachable } from '../../store/store-unreachable.js';
 import type { UserRow } from '../../store/tables.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { requireAdmin } from '../authenticate.js';
@@ -126,8 +127,19 @@ export function userCredentialRoutes(app: ZodApp, services: Services): void {
       outcome: result.outcome.code,
     };
     if (result.outcome.code !== 'applied') throw outcomeError(result.outcome, refused);
-    const row = result.user ?? (await getUser(services.db, target.tenant_id, target.id));
-    const view = toUserView(row, await rolesOf(services.db, row.tenant_id, row.id));
+    // Applied in AD: the answer waits out a restarting PostgreSQL rather than fail.
+    const deadline = Date.now() + STORE_RESTART_WAIT_MS;
+    const row =
+      result.user ??
+      (await retryWhileUnreachable(
+        () => getUser(services.db, target.tenant_id, target.id),
+        deadline,
+      ));
+    const roles = await retryWhileUnreachable(
+      () => rolesOf(services.db, row.tenant_id, row.id),
+      deadline,
+    );
+    const view = toUserView(row, roles);
     return { view, operationId: result.operationId ?? null };
   }
 
