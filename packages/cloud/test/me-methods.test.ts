@@ -220,6 +220,53 @@ for (const backend of backends) {
       assert.equal(replay.json.error.code, 'verification_failed');
     });
 
+    test('re-proof with the authenticator app: a counted guess when wrong, burnt once used', async () => {
+      const seed = (await h.cloud.services.methods.totpSeed(h.tenantId, user.id))!.reveal();
+      const stale = (await signInToMyAccount(h, user.upn, password)).client;
+      h.clock.advance(11 * 60_000);
+      const refused = await stale.post('/api/v1/me/methods/totp');
+      assert.equal(refused.json.error.code, 'reauthentication_required');
+      const code = totpCodeAt(seed, h.clock.now());
+      h.secretsUsed.push(code);
+      const failures = async () =>
+        (
+          await h.cloud.services.db
+            .selectFrom('guess_counters')
+            .select(['source', 'failures'])
+            .where('subject', '=', user.id)
+            .execute()
+        ).reduce((sum, row) => sum + row.failures, 0);
+      const before = await failures();
+      const wrong = await stale.post('/api/v1/me/reauthenticate', {
+        totpCode: code === '123456' ? '654321' : '123456',
+      });
+      assert.equal(wrong.json.error.code, 'verification_failed');
+      assert.ok((await failures()) > before, 'the wrong code is a counted guess');
+      const neither = await stale.post('/api/v1/me/reauthenticate', { password, totpCode: code });
+      assert.equal(neither.json.error.code, 'validation_failed');
+      const ok = await stale.post('/api/v1/me/reauthenticate', { totpCode: code });
+      assert.equal(ok.status, 200, ok.body);
+      assert.equal((await stale.post('/api/v1/me/methods/totp')).status, 200);
+      // The same code, seen once, proves nothing again (here or at sign-in).
+      const other = (await signInToMyAccount(h, user.upn, password)).client;
+      h.clock.advance(11 * 60_000);
+      const replay = await other.post('/api/v1/me/reauthenticate', { totpCode: code });
+      assert.equal(replay.json.error.code, 'verification_failed');
+      const proofs = (await h.auditRows()).filter(
+        (r) => r.action === 'me.reauthenticate' && String(r.detail_json).includes('totp'),
+      );
+      assert.deepEqual(
+        proofs.map((r) => r.result),
+        ['verification_failed', 'success', 'verification_failed'],
+      );
+      h.clock.advance(30_000);
+      const next = await other.post('/api/v1/me/reauthenticate', {
+        totpCode: totpCodeAt(seed, h.clock.now()),
+      });
+      assert.equal(next.status, 200, next.body);
+      client = other;
+    });
+
     test('security questions: catalog, validation, registration (answers hashed)', async () => {
       const catalog = await client.get('/api/v1/me/methods/security_questions/catalog');
       assert.equal(catalog.status, 200);

@@ -1,5 +1,6 @@
 import { Secret } from '@ferry/protocol';
 import { z } from 'zod';
+import { reauthenticateWithTotp } from '../../me/reauthenticate-totp.js';
 import { signInUser } from '../../me/user-sign-in.js';
 import { FerryError } from '../../util/ferry-error.js';
 import { currentUser, requireUser } from '../authenticate-user.js';
@@ -86,22 +87,30 @@ export function meSessionsRoutes(app: ZodApp, services: Services): void {
       schema: {
         tags: ['me'],
         summary:
-          'Prove your password again in this session (before adding or changing a verification method).',
-        body: z.object({ password: secretField }).strict(),
+          'Prove it is you again in this session (before adding or changing a verification method): the password, or a code of the registered authenticator app.',
+        body: z.union([
+          z.object({ password: secretField }).strict(),
+          z.object({ totpCode: z.string().regex(/^\d{6}$/) }).strict(),
+        ]),
         response: { 200: okSchema },
       },
     },
     async (request) => {
       const { user, sessionId } = currentUser(request);
-      // The same check, guess limit and audit as a sign-in (pass-through for synced users).
-      await signInUser(services, {
-        tenantId: user.tenant_id,
-        userPrincipalName: user.upn,
-        password: Secret.of(request.body.password),
-        sourceIp: request.ip,
-        requestId: request.id,
-        action: 'me.reauthenticate',
-      });
+      const source = { sourceIp: request.ip, requestId: request.id };
+      if ('totpCode' in request.body) {
+        // A burnt-once code under the same guess limits and audit action as the password.
+        await reauthenticateWithTotp(services, user, Secret.of(request.body.totpCode), source);
+      } else {
+        // The same check, guess limit and audit as a sign-in (pass-through for synced users).
+        await signInUser(services, {
+          tenantId: user.tenant_id,
+          userPrincipalName: user.upn,
+          password: Secret.of(request.body.password),
+          ...source,
+          action: 'me.reauthenticate',
+        });
+      }
       await services.userSessions.reauthenticated(sessionId);
       return { ok: true as const };
     },
