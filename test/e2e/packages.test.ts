@@ -18,6 +18,7 @@ import { Secret } from '@ferry/protocol';
 import { openLab, type LabFixture } from '../../packages/agent/test/support/lab.js';
 import { buildPackages, type BuiltPackages } from '../../scripts/package/build.js';
 import { repoRoot } from '../../scripts/support/processes.js';
+import { DpkgRoot, withVersion } from './support/dpkg-root.js';
 import { FerrySystem } from './support/ferry-system.js';
 import { syncedLabUser } from './support/synced-lab-user.js';
 
@@ -156,6 +157,118 @@ describe('packages: the Debian packages and the tarball install and run without 
     });
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^ferry \d+\.\d+\.\d+ \(schema /);
+  });
+
+  describe('dpkg installs, upgrades, removes and purges them, running their maintainer scripts', () => {
+    // A copy of this machine (overlay over /, in a private mount namespace) where dpkg really
+    // runs postinst, prerm and postrm; the host's dpkg database and files stay untouched.
+    let dpkg: DpkgRoot;
+    const statOf = (paths: string): string => dpkg.must(`stat -c '%n %a %U:%G' ${paths}`);
+    const DIGEST_STATE = 'sha256sum /var/lib/ferry/cloud/* /var/lib/ferry/agent/*';
+
+    before(() => {
+      const why = DpkgRoot.unavailable();
+      if (why) throw new Error(why);
+      dpkg = new DpkgRoot(path.join(work, 'dpkg-root'));
+      // What a host booted with systemd has: the scripts take their systemd branch, and
+      // systemctl and deb-systemd-invoke, finding themselves in a chroot, change nothing.
+      dpkg.must('mkdir -p /run/systemd/system');
+    });
+
+    test('install: the ferry system user, its 0700 state folders, the conffiles, the enabled units', () => {
+      const node = dpkg.run("dpkg-query -W -f '${db:Status-Status} ${Version}' nodejs");
+      assert.match(
+        node.output,
+        /^installed /,
+        "the packages depend on nodejs (>= 20.19): install Node.js as a Debian package on this machine (Debian 13 ships it; on Debian 12, NodeSource's)",
+      );
+      dpkg.must(
+        `dpkg --force-unsafe-io -i ${built.debs['ferry-cloud']} ${built.debs['ferry-agent']}`,
+      );
+      const user = dpkg.must('getent passwd ferry').trim().split(':');
+      assert.equal(user[5], '/var/lib/ferry');
+      assert.equal(user[6], '/usr/sbin/nologin');
+      assert.ok(Number(user[2]) < 1000, `a system user, not uid ${user[2]}`);
+      assert.equal(
+        statOf('/var/lib/ferry /var/lib/ferry/cloud /var/lib/ferry/agent'),
+        '/var/lib/ferry 700 ferry:ferry\n/var/lib/ferry/cloud 700 ferry:ferry\n/var/lib/ferry/agent 700 ferry:ferry\n',
+      );
+      for (const [name, file] of [
+        ['ferry-cloud', 'cloud.yaml'],
+        ['ferry-agent', 'agent.yaml'],
+      ] as const) {
+        const conffiles = dpkg.must(`dpkg-query -W -f '\${Conffiles}' ${name}`);
+        assert.match(conffiles, new RegExp(`^ /etc/ferry/${file} [0-9a-f]{32}$`, 'm'));
+        assert.equal(
+          dpkg.must(`readlink /etc/systemd/system/multi-user.target.wants/${name}.service`),
+          `/lib/systemd/system/${name}.service\n`,
+          `${name}.service is installed and enabled`,
+        );
+      }
+      // The installed command runs with the system's node, as the service user, and the
+      // state folder is the one place it can write: the store is created there.
+      dpkg.must('runuser -u ferry -- env FERRY_CONFIG=/etc/ferry/cloud.yaml ferry migrate');
+      assert.match(dpkg.must('ls /var/lib/ferry/cloud'), /\S/);
+      dpkg.must('runuser -u ferry -- sh -c "echo enrolled > /var/lib/ferry/agent/marker"');
+    });
+
+    test("upgrade: a newer version keeps the state and the admin's changes to the config", () => {
+      dpkg.must(
+        "printf '# changed by the admin\\npublicUrl: https://ferry.example.com\\n' >> /etc/ferry/cloud.yaml",
+      );
+      const config = dpkg.must('cat /etc/ferry/cloud.yaml');
+      const state = dpkg.must(DIGEST_STATE);
+      const upgrades = Object.values(built.debs).map((deb) =>
+        withVersion(deb, '99.0.0', path.join(work, 'out')),
+      );
+      // No prompt: the packaged config did not change, so dpkg keeps the admin's silently.
+      dpkg.must(`dpkg --force-unsafe-io -i ${upgrades.join(' ')}`);
+      assert.equal(
+        dpkg.must("dpkg-query -W -f '${Version} ' ferry-cloud ferry-agent"),
+        '99.0.0 99.0.0 ',
+      );
+      assert.equal(dpkg.must('cat /etc/ferry/cloud.yaml'), config);
+      assert.equal(dpkg.must(DIGEST_STATE), state);
+      assert.match(statOf('/var/lib/ferry/cloud'), / 700 ferry:ferry\n$/);
+      assert.match(
+        dpkg.must(
+          'runuser -u ferry -- env FERRY_CONFIG=/etc/ferry/cloud.yaml ferry migrate --status',
+        ),
+        /\S/,
+      );
+    });
+
+    test("remove keeps state and config; purge deletes them and the units' links, and keeps the user", () => {
+      const state = dpkg.must(DIGEST_STATE);
+      dpkg.must('dpkg -r ferry-cloud ferry-agent');
+      assert.equal(
+        dpkg.must("dpkg-query -W -f '${db:Status-Status} ' ferry-cloud ferry-agent"),
+        'config-files config-files ',
+      );
+      for (const gone of [
+        '/usr/bin/ferry',
+        '/usr/lib/ferry',
+        '/lib/systemd/system/ferry-cloud.service',
+      ]) {
+        assert.equal(dpkg.run(`test -e ${gone}`).status, 1, `${gone} is removed`);
+      }
+      assert.equal(dpkg.must(DIGEST_STATE), state);
+      assert.match(dpkg.must('cat /etc/ferry/cloud.yaml'), /changed by the admin/);
+
+      dpkg.must('dpkg -P ferry-cloud ferry-agent');
+      for (const gone of [
+        '/var/lib/ferry',
+        '/etc/ferry',
+        '/etc/systemd/system/multi-user.target.wants/ferry-cloud.service',
+        '/etc/systemd/system/multi-user.target.wants/ferry-agent.service',
+        '/var/lib/systemd/deb-systemd-helper-enabled/ferry-cloud.service.dsh-also',
+      ]) {
+        assert.equal(dpkg.run(`test -e ${gone}`).status, 1, `${gone} is purged`);
+      }
+      assert.equal(dpkg.run('dpkg-query -W ferry-cloud').status, 1, 'dpkg forgot ferry-cloud');
+      // Debian's advice: files the user owned may remain (backups), so it stays.
+      assert.equal(dpkg.run('getent passwd ferry').status, 0);
+    });
   });
 
   // One run serves both: the cloud from the Debian package, the agent from the tarball (their
